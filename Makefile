@@ -1,0 +1,36 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step of those or a tool.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
+NODE_STAMP := node_modules/.installed-$(shell cat package.json | md5sum | cut -c1-12)
+
+.PHONY: run test lint bench package zcli-server setup clean
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	rm -f node_modules/.installed-* && touch $@
+
+run: setup
+	$(PY) -m scripts.run
+
+test: setup lint
+	node --test tests/app/
+	$(PY) -m pytest
+
+lint: $(PY_STAMP)
+	$(PY) -m ruff check .
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf var dist

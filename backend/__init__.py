@@ -1,0 +1,1 @@
+"""Learner Context backend: the Flask service behind the Zendesk sidebar app."""

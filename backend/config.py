@@ -1,0 +1,164 @@
+"""Every LC_* setting of the backend, read from the environment and validated once."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # make run / sandbox default
+DEV_HASH_KEY = "dev-only-audit-hash-key"
+MIN_SECRET_BYTES = 32
+
+
+class ConfigError(Exception):
+    """The environment does not describe a runnable service; lists every problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("invalid configuration:\n  - " + "\n  - ".join(problems))
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings; field names are the variable names without the LC_ prefix, lower-cased."""
+
+    env: str = "production"
+    jwt_secrets: tuple[str, ...] = ()
+    jwt_audience: str = "learner-context"
+    jwt_issuers: tuple[str, ...] = ()
+    jwt_leeway_s: int = 30
+    jwt_max_lifetime_s: int = 600
+    jwt_max_bytes: int = 4096
+    learner_api_url: str = ""
+    enrolment_api_url: str = ""
+    course_api_url: str = ""
+    payment_api_url: str = ""
+    internal_api_token: str = ""
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'audit.db'}"
+    redis_url: str = ""
+    deadline_ms: int = 2500
+    call_timeout_ms: int = 1500
+    retries: int = 2
+    breaker_failures: int = 5
+    breaker_reset_s: int = 30
+    pool_size: int = 32
+    cache_ttl_s: int = 120
+    zendesk_url: str = ""
+    zendesk_email: str = ""
+    zendesk_api_token: str = ""
+    zendesk_cache_ttl_s: int = 60
+    ticket_bound: bool = True
+    manual_search: bool = True
+    audit_hash_key: str = ""
+    rate_limit: str = "120/minute"
+    max_body_bytes: int = 16384
+    max_items: int = 50
+    refund_window_days: int = 14
+    refund_max_progress_pct: int = 50
+    deadline_soon_days: int = 7
+    log_level: str = "INFO"
+
+    @property
+    def development(self) -> bool:
+        return self.env == "development"
+
+    @property
+    def ticket_bound_active(self) -> bool:
+        """Ticket-bound mode needs a Zendesk API to ask; without one it cannot be on."""
+        return self.ticket_bound and bool(self.zendesk_url)
+
+    @property
+    def system_urls(self) -> dict[str, str]:
+        return {
+            "learners": self.learner_api_url,
+            "enrolments": self.enrolment_api_url,
+            "courses": self.course_api_url,
+            "payments": self.payment_api_url,
+        }
+
+
+_BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def load(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build Settings from LC_* variables (plus keyword overrides) or raise ConfigError."""
+    environ = os.environ if environ is None else environ
+    problems: list[str] = []
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        var = "LC_" + f.name.upper()
+        raw = overrides.get(f.name, environ.get(var))
+        if raw is None or raw == "":
+            continue
+        if not isinstance(raw, str):
+            values[f.name] = tuple(raw) if isinstance(raw, list) else raw
+            continue
+        default = f.default
+        try:
+            if isinstance(default, bool):
+                if raw.lower() not in _BOOL:
+                    raise ValueError("expected 0/1/true/false")
+                values[f.name] = _BOOL[raw.lower()]
+            elif isinstance(default, int):
+                values[f.name] = int(raw)
+            elif isinstance(default, tuple):
+                values[f.name] = _csv(raw)
+            else:
+                values[f.name] = raw.strip()
+        except ValueError as exc:
+            problems.append(f"{var}: {exc}")
+    settings = Settings(**values)  # type: ignore[arg-type]
+    if settings.development and not settings.jwt_secrets:
+        settings = _replace(settings, jwt_secrets=(DEV_SECRET,))
+    if settings.development and not settings.audit_hash_key:
+        settings = _replace(settings, audit_hash_key=DEV_HASH_KEY)
+    problems += _check(settings)
+    if problems:
+        raise ConfigError(problems)
+    return settings
+
+
+def _replace(settings: Settings, **changes: object) -> Settings:
+    return replace(settings, **changes)
+
+
+def _check(s: Settings) -> list[str]:
+    problems = []
+    if s.env not in ("development", "production", "test"):
+        problems.append("LC_ENV: must be development, test or production")
+    if not s.jwt_secrets:
+        problems.append("LC_JWT_SECRETS: required (comma-separated, the first is current)")
+    if not s.development:
+        short = [i for i, secret in enumerate(s.jwt_secrets) if len(secret.encode()) < MIN_SECRET_BYTES]
+        if short:
+            problems.append(f"LC_JWT_SECRETS: secret(s) #{short} shorter than {MIN_SECRET_BYTES} bytes")
+        if not s.audit_hash_key:
+            problems.append("LC_AUDIT_HASH_KEY: required outside development (keys the identifier hashes)")
+    if not s.jwt_issuers:
+        problems.append("LC_JWT_ISSUERS: required, e.g. https://acme.zendesk.com")
+    for name, url in s.system_urls.items():
+        if not url.startswith(("http://", "https://")):
+            problems.append(f"LC_{_url_var(name)}: required http(s) URL of the {name} API")
+    if s.zendesk_url and not (s.zendesk_email and s.zendesk_api_token):
+        problems.append("LC_ZENDESK_EMAIL and LC_ZENDESK_API_TOKEN: required with LC_ZENDESK_URL")
+    for name in ("deadline_ms", "call_timeout_ms", "max_body_bytes", "max_items", "jwt_max_bytes", "pool_size"):
+        if getattr(s, name) <= 0:
+            problems.append(f"LC_{name.upper()}: must be positive")
+    if s.retries < 0:
+        problems.append("LC_RETRIES: must be >= 0")
+    return problems
+
+
+def _url_var(system: str) -> str:
+    return {
+        "learners": "LEARNER_API_URL",
+        "enrolments": "ENROLMENT_API_URL",
+        "courses": "COURSE_API_URL",
+        "payments": "PAYMENT_API_URL",
+    }[system]

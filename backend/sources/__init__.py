@@ -1,0 +1,1 @@
+"""Clients of the internal systems (learners, enrolments, courses, payments)."""

@@ -1,0 +1,1 @@
+"""Stand-ins for everything outside the product: internal APIs, Zendesk API, ticket page."""

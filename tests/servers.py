@@ -1,0 +1,115 @@
+"""Start real servers on free loopback ports for tests and benchmarks, and talk to the sandbox."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+SANDBOX_DATA = ROOT / "var" / "sandbox"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Poll url until it answers 200, or fail with the process's output."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before {url} answered")
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+@dataclass
+class Server:
+    """A subprocess serving HTTP on url; stop() ends it."""
+
+    url: str
+    proc: subprocess.Popen
+    log: Path | None = None
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def start(args: list[str], health_path: str, *, port: int, env: dict[str, str] | None = None,
+          log: Path | None = None, timeout: float = 90.0) -> Server:
+    """Run `python <args>` with env added, wait for http://127.0.0.1:port<health_path>."""
+    full_env = {**os.environ, **(env or {})}
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url + health_path, proc, timeout)
+    return Server(url=url, proc=proc, log=log)
+
+
+@dataclass
+class Sandbox(Server):
+    """The sandbox server plus its control plane (faults, request log)."""
+
+    session: requests.Session = field(default_factory=requests.Session)
+
+    def system_url(self, system: str) -> str:
+        return f"{self.url}/internal/{system}/v1"
+
+    def fault(self, system: str, kind: str, ms: int | None = None, times: int | None = None) -> None:
+        body: dict[str, object] = {"kind": kind}
+        if ms is not None:
+            body["ms"] = ms
+        if times is not None:
+            body["times"] = times
+        self.session.put(f"{self.url}/_sandbox/faults/{system}", json=body, timeout=5).raise_for_status()
+
+    def clear_faults(self) -> None:
+        self.session.delete(f"{self.url}/_sandbox/faults", timeout=5).raise_for_status()
+
+    def requests_log(self, system: str | None = None) -> list[dict]:
+        params = {"system": system} if system else {}
+        resp = self.session.get(f"{self.url}/_sandbox/requests", params=params, timeout=5)
+        resp.raise_for_status()
+        return resp.json()["data"]
+
+    def clear_requests(self) -> None:
+        self.session.delete(f"{self.url}/_sandbox/requests", timeout=5).raise_for_status()
+
+
+def start_sandbox(*, env: dict[str, str] | None = None, log: Path | None = None) -> Sandbox:
+    """Generate the demo data once (shared under var/), then serve it on a free port."""
+    port = free_port()
+    args = ["-m", "sandbox", "serve", "--port", str(port), "--data", str(SANDBOX_DATA)]
+    server = start(args, "/_sandbox/health", port=port, env=env, log=log, timeout=180)
+    return Sandbox(url=server.url, proc=server.proc, log=log)
+
+
+def service_available(kind: str) -> bool:
+    """True when the local PostgreSQL or Redis answers."""
+    port = {"postgres": 5432, "redis": 6379}[kind]
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
