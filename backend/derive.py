@@ -1,0 +1,275 @@
+"""The pure rules the agent acts on: refunds, who pays, deadlines, flags, tags, reference links."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+REFUNDED = ("refunded", "partially_refunded")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The policy values the rules need; built from Settings so no number lives in code."""
+
+    refund_window_days: int = 14
+    refund_max_progress_pct: int = 50
+    deadline_soon_days: int = 7
+    max_items: int = 50
+
+    @classmethod
+    def from_settings(cls, settings: object) -> Policy:
+        """Pick the policy values out of backend.config.Settings."""
+        return cls(**{name: getattr(settings, name) for name in cls.__dataclass_fields__})
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """ISO 8601 (with Z) to an aware datetime; None or garbage gives None."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def iso(moment: datetime | None) -> str | None:
+    """An aware datetime as ISO 8601 UTC with Z, seconds precision."""
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def refunded_amount(order: dict) -> str:
+    """Sum of the order's refunds as a decimal string with the order's precision."""
+    total = Decimal("0")
+    for refund in order.get("refunds") or []:
+        try:
+            total += Decimal(str(refund.get("amount") or "0"))
+        except InvalidOperation:
+            continue
+    return f"{total:.2f}"
+
+
+def related_enrolment(order: dict, enrolments: list[dict]) -> dict | None:
+    """The enrolment an order paid for: by enrolment id, else by course id."""
+    product = order.get("product") or {}
+    for key, field in (("enrolment_id", "id"), ("course_id", "course_id")):
+        wanted = product.get(key)
+        if wanted:
+            for enrolment in enrolments:
+                if enrolment.get(field) == wanted:
+                    return enrolment
+    return None
+
+
+def refund_eligibility(order: dict, enrolments: list[dict] | None, now: datetime, policy: Policy) -> dict:
+    """{"eligible", "reason", "until"}: paid, in the window, little progress, no certificate, self-paid."""
+    status = order.get("status")
+    if status in REFUNDED:
+        return {"eligible": False, "reason": "already_refunded", "until": None}
+    if status != "paid":
+        return {"eligible": False, "reason": "not_paid", "until": None}
+    payer = (order.get("payer") or {}).get("kind", "self")
+    if payer == "enterprise":
+        return {"eligible": False, "reason": "sponsored", "until": None}
+    if payer == "financial_aid":
+        return {"eligible": False, "reason": "financial_aid", "until": None}
+    paid_at = parse_time(order.get("created_at"))
+    if paid_at is None:
+        return {"eligible": False, "reason": "unknown_payment_date", "until": None}
+    until = paid_at + timedelta(days=policy.refund_window_days)
+    if now > until:
+        return {"eligible": False, "reason": "window_expired", "until": iso(until)}
+    product = order.get("product") or {}
+    if product.get("enrolment_id") or product.get("course_id"):
+        enrolment = related_enrolment(order, enrolments or [])
+        if enrolment is None:
+            # Enrolments failed or the enrolment lies beyond the fetched page: cannot promise a refund.
+            return {"eligible": False, "reason": "enrolment_unknown", "until": iso(until)}
+        if (enrolment.get("certificate") or {}).get("status") == "earned":
+            return {"eligible": False, "reason": "certificate_earned", "until": iso(until)}
+        if (enrolment.get("progress_pct") or 0) >= policy.refund_max_progress_pct:
+            return {"eligible": False, "reason": "progress_too_high", "until": iso(until)}
+    return {"eligible": True, "reason": "within_policy", "until": iso(until)}
+
+
+def subscription_status(sub: dict, now: datetime) -> str:
+    """active | past_due | cancelled; an active one whose paid period ended is past due."""
+    status = sub.get("status")
+    cancelled_at = parse_time(sub.get("cancelled_at"))
+    if status == "cancelled" or (cancelled_at and cancelled_at <= now):
+        return "cancelled"
+    if status == "past_due":
+        return "past_due"
+    period_end = parse_time(sub.get("current_period_end"))
+    if period_end and period_end < now:
+        return "past_due"
+    return "active"
+
+
+def active_sponsorship(sponsorships: list[dict], now: datetime) -> dict | None:
+    """The first sponsorship that is active and not past its validity."""
+    for sponsorship in sponsorships:
+        valid_until = parse_time(sponsorship.get("valid_until"))
+        if sponsorship.get("status") == "active" and (valid_until is None or valid_until >= now):
+            return sponsorship
+    return None
+
+
+def approved_aid(aids: list[dict]) -> list[dict]:
+    """Financial-aid grants that were approved."""
+    return [aid for aid in aids if aid.get("status") == "approved"]
+
+
+def payer(sponsorships: list[dict], aids: list[dict], now: datetime) -> dict:
+    """Who pays: an active enterprise sponsorship, else approved financial aid, else the learner."""
+    sponsorship = active_sponsorship(sponsorships, now)
+    if sponsorship:
+        return {"kind": "enterprise", "sponsor_name": sponsorship.get("sponsor_name")}
+    if approved_aid(aids):
+        return {"kind": "financial_aid", "sponsor_name": None}
+    return {"kind": "self", "sponsor_name": None}
+
+
+def certificate_status(enrolment: dict) -> dict:
+    """{"status", "issued_at"}; an audit track never earns one, whatever the record says."""
+    cert = enrolment.get("certificate") or {}
+    status = cert.get("status") or "not_eligible"
+    if enrolment.get("track") == "audit" and status != "earned":
+        status = "not_eligible"
+    return {"status": status, "issued_at": cert.get("issued_at") if status == "earned" else None}
+
+
+def upcoming_deadlines(enrolment: dict, now: datetime) -> list[dict]:
+    """An active enrolment's future deadlines inside its session, soonest first."""
+    if enrolment.get("status") != "active":
+        return []
+    end = parse_time(enrolment.get("session_end"))
+    due: list[tuple[datetime, dict]] = []
+    for deadline in enrolment.get("deadlines") or []:
+        at = parse_time(deadline.get("due_at"))
+        if at is None or at <= now or (end is not None and at > end):
+            continue
+        due.append((at, deadline))
+    due.sort(key=lambda pair: pair[0])
+    return [{"title": d.get("title"), "kind": d.get("kind"), "due_at": iso(at),
+             "extended": bool(d.get("extended"))} for at, d in due]
+
+
+_TAG_UNSAFE = re.compile(r"[^a-z0-9_]+")
+
+
+def tag(*parts: str) -> str:
+    """A Zendesk-safe tag: lc_ prefix, lower case, [a-z0-9_] only."""
+    return "lc_" + _TAG_UNSAFE.sub("_", "_".join(parts).lower()).strip("_")
+
+
+def flags(learner: dict, payments: list[dict], subscriptions: list[dict], who_pays: dict, aids: list[dict],
+          enrolments: list[dict], account_count: int, now: datetime, policy: Policy) -> list[dict]:
+    """Codes + severity + params for one match, most severe first; the app words them."""
+    out: list[dict] = []
+    status = learner.get("status")
+    if status == "erased":
+        out.append(_flag("account_erased", "critical", erased_at=learner.get("erased_at")))
+    elif status == "suspended":
+        out.append(_flag("account_suspended", "critical"))
+    if account_count > 1:
+        out.append(_flag("multiple_accounts", "warning", count=account_count))
+    for sub in subscriptions:
+        if sub.get("status") == "past_due":
+            out.append(_flag("subscription_past_due", "warning", subscription_id=sub.get("id"),
+                             current_period_end=sub.get("current_period_end")))
+    soon = now + timedelta(days=policy.deadline_soon_days)
+    for enrolment in enrolments:
+        next_one = enrolment.get("next_deadline")
+        at = parse_time((next_one or {}).get("due_at"))
+        if at is not None and at <= soon:
+            out.append(_flag("deadline_soon", "warning", enrolment_id=enrolment.get("id"),
+                             course_id=(enrolment.get("course") or {}).get("id"), title=next_one.get("title"),
+                             due_at=next_one.get("due_at"), days=max(0, (at - now).days)))
+    for payment in payments:
+        refund = payment.get("refund") or {}
+        if refund.get("eligible"):
+            out.append(_flag("refund_eligible", "info", order_id=payment.get("id"),
+                             until=refund.get("until")))
+    if who_pays.get("kind") == "enterprise":
+        out.append(_flag("enterprise_sponsored", "info", sponsor_name=who_pays.get("sponsor_name")))
+    for aid in approved_aid(aids):
+        out.append(_flag("financial_aid", "info", course_id=aid.get("course_id"),
+                         coverage_pct=aid.get("coverage_pct")))
+    for enrolment in enrolments:
+        cert = enrolment.get("certificate") or {}
+        if cert.get("status") == "earned":
+            out.append(_flag("certificate_earned", "info", enrolment_id=enrolment.get("id"),
+                             course_id=(enrolment.get("course") or {}).get("id"),
+                             issued_at=cert.get("issued_at")))
+    return out
+
+
+def _flag(code: str, severity: str, **params: object) -> dict:
+    return {"code": code, "severity": severity, "params": params}
+
+
+def suggested_tags(matches: list[dict], learner_section_ok: bool) -> list[str]:
+    """lc_-prefixed routing tags for the whole answer, sorted and unique."""
+    tags: set[str] = set()
+    if not matches:
+        if learner_section_ok:
+            tags.add("lc_not_found")
+        return sorted(tags)
+    if len(matches) > 1:
+        tags.add("lc_multiple_accounts")
+    for match in matches:
+        learner = match.get("learner") or {}
+        if learner.get("language"):
+            tags.add(tag("lang", learner["language"]))
+        if learner.get("status") in ("erased", "suspended"):
+            tags.add(tag(learner["status"]))
+        if any(p.get("status") in ("paid", "partially_refunded") for p in match.get("payments") or []):
+            tags.add("lc_paid")
+        payer_kind = (match.get("payer") or {}).get("kind")
+        if payer_kind in ("enterprise", "financial_aid"):
+            tags.add(tag(payer_kind))
+        codes = {flag["code"] for flag in match.get("flags") or []}
+        if "subscription_past_due" in codes:
+            tags.add("lc_past_due")
+        if "refund_eligible" in codes:
+            tags.add("lc_refund_eligible")
+    return sorted(tags)
+
+
+def link_references(references: list[dict], matches: list[dict]) -> list[dict]:
+    """Each detected id joined to the learner/enrolment/order it names among the matches."""
+    linked = []
+    for ref in references:
+        out = {"kind": ref["kind"], "value": ref["value"], "learner_id": None, "enrolment_id": None,
+               "order_id": None, "matched": False}
+        for match in matches:
+            learner_id = (match.get("learner") or {}).get("id")
+            hit = _link_one(ref, match)
+            if hit is not None:
+                out.update(hit, learner_id=learner_id, matched=True)
+                break
+        linked.append(out)
+    return linked
+
+
+def _link_one(ref: dict, match: dict) -> dict | None:
+    kind, value = ref["kind"], ref["value"]
+    if kind == "learner":
+        return {} if (match.get("learner") or {}).get("id") == value else None
+    if kind == "order":
+        for payment in match.get("payments") or []:
+            if payment.get("id") == value:
+                return {"order_id": value, "enrolment_id": (payment.get("product") or {}).get("enrolment_id")}
+        return None
+    field = "slug" if ref.get("by") == "slug" else "id"
+    for enrolment in match.get("enrolments") or []:
+        if (enrolment.get("course") or {}).get(field) == value:
+            course_id = enrolment["course"].get("id")
+            order = next((p for p in match.get("payments") or []
+                          if (p.get("product") or {}).get("enrolment_id") == enrolment.get("id")
+                          or (p.get("product") or {}).get("course_id") == course_id), None)
+            return {"enrolment_id": enrolment.get("id"), "order_id": order.get("id") if order else None}
+    return None
