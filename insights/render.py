@@ -1,0 +1,120 @@
+"""Write a weekly Report as a CSV and an HTML page with matplotlib charts embedded as PNG."""
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers and in cron
+
+import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
+
+from insights.report import METRICS, Report  # noqa: E402
+
+LABELS = {
+    "solved": "Tickets solved",
+    "public_replies": "Public replies",
+    "median_first_reply_min": "Median first reply (min)",
+    "median_resolution_min": "Median full resolution (min)",
+    "satisfaction": "Satisfaction (good / rated)",
+    "one_touch_rate": "One-touch rate",
+}
+RATIOS = {"satisfaction", "one_touch_rate"}
+
+
+def fmt(metric: str, value: float | None) -> str:
+    """A figure as shown in the HTML ("–" when there is nothing to measure)."""
+    if value is None:
+        return "–"
+    if metric in RATIOS:
+        return f"{value:.0%}"
+    return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def csv_value(value: float | None) -> str:
+    """A figure as written to the CSV (empty when there is nothing to measure)."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0")
+
+
+def write_csv(report: Report, path: Path) -> None:
+    """One row per agent: each metric followed by the team median of that metric."""
+    header = ["week", "agent_id", "agent"]
+    for m in METRICS:
+        header += [m, f"{m}_team_median"]
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for row in report.rows:
+            line = [report.week, str(row.agent_id), row.name]
+            for m in METRICS:
+                line += [csv_value(getattr(row, m)), csv_value(report.team_median[m])]
+            writer.writerow(line)
+
+
+def chart(report: Report, metric: str) -> str:
+    """A horizontal bar chart of one metric per agent with the team median line, as base64 PNG."""
+    rows = report.rows
+    height = max(2.5, 0.28 * len(rows) + 1.2)
+    fig, ax = plt.subplots(figsize=(7, height), dpi=80)
+    try:
+        values = [getattr(r, metric) or 0 for r in rows]
+        ax.barh([r.name for r in rows], values, color="#3b82f6")
+        team = report.team_median[metric]
+        if team is not None:
+            ax.axvline(team, color="#dc2626", linestyle="--", label=f"team median {fmt(metric, team)}")
+            ax.legend(loc="lower right", fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(LABELS[metric], fontsize=11)
+        ax.tick_params(labelsize=8)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+    finally:
+        plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def write_html(report: Report, path: Path) -> None:
+    """A self-contained page: the table (value and team median per cell) and one chart per metric."""
+    head = "".join(f"<th>{html.escape(LABELS[m])}</th>" for m in METRICS)
+    body = []
+    for row in report.rows:
+        cells = "".join(
+            f"<td>{fmt(m, getattr(row, m))} <small>(team {fmt(m, report.team_median[m])})</small></td>"
+            for m in METRICS)
+        body.append(f"<tr><td>{html.escape(row.name)}</td>{cells}</tr>")
+    team = "".join(f"<td>{fmt(m, report.team_median[m])}</td>" for m in METRICS)
+    figures = [f'<figure><img alt="{html.escape(LABELS[m])}" src="data:image/png;base64,{chart(report, m)}">'
+               "</figure>" for m in METRICS] if report.rows else ["<p>No agent activity this week.</p>"]
+    charts = "".join(figures)
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Agent activity {html.escape(report.week)}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}td:first-child{{text-align:left}}
+small{{color:#666}}figure{{display:inline-block;margin:1em}}</style></head>
+<body><h1>Agent activity, week {html.escape(report.week)}</h1>
+<table><thead><tr><th>Agent</th>{head}</tr></thead><tbody>{''.join(body)}</tbody>
+<tfoot><tr><th>Team median</th>{team}</tr></tfoot></table>
+{charts}
+</body></html>
+"""
+    path.write_text(page, encoding="utf-8")
+
+
+def write(report: Report, out_dir: Path) -> tuple[Path, Path]:
+    """Write agent-activity-<week>.html and .csv into out_dir (created if needed); returns both paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path = out_dir / f"agent-activity-{report.week}.html"
+    csv_path = out_dir / f"agent-activity-{report.week}.csv"
+    # Write beside and rename, so a reader never sees half a report.
+    for target, writer in ((csv_path, write_csv), (html_path, write_html)):
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        writer(report, tmp)
+        tmp.replace(target)
+    return html_path, csv_path

@@ -1,0 +1,162 @@
+"""Warehouse tables (SQLAlchemy Core) and the dialect-neutral upsert the export relies on."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Connection, make_url
+
+metadata = MetaData()
+
+# Times are stored as naive UTC so SQLite and PostgreSQL compare them the same way.
+tickets = Table(
+    "tickets", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("created_at", DateTime, index=True),
+    Column("updated_at", DateTime),
+    Column("status", String(16)),
+    Column("channel", String(32)),
+    Column("requester_id", BigInteger),
+    Column("assignee_id", BigInteger, index=True),
+    Column("group_id", BigInteger),
+    Column("priority", String(16)),
+    Column("tags", Text),
+    Column("deleted", Boolean, nullable=False, default=False),
+)
+ticket_metrics = Table(
+    "ticket_metrics", metadata,
+    Column("ticket_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", BigInteger),
+    Column("replies", Integer),
+    Column("reopens", Integer),
+    Column("first_reply_min", Integer),
+    Column("full_resolution_min", Integer),
+    Column("solved_at", DateTime, index=True),
+    Column("updated_at", DateTime),
+)
+agents = Table(
+    "agents", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200)),
+    Column("role", String(32)),
+    Column("active", Boolean),
+    Column("updated_at", DateTime),
+)
+satisfaction_ratings = Table(
+    "satisfaction_ratings", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("ticket_id", BigInteger),
+    Column("assignee_id", BigInteger, index=True),
+    Column("score", String(32)),
+    Column("created_at", DateTime, index=True),
+    Column("updated_at", DateTime),
+)
+comment_events = Table(
+    "comment_events", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("ticket_id", BigInteger, index=True),
+    Column("author_id", BigInteger, index=True),
+    Column("public", Boolean),
+    Column("created_at", DateTime, index=True),
+)
+export_state = Table(
+    "export_state", metadata,
+    Column("stream", String(64), primary_key=True),
+    Column("cursor", Text),
+    Column("pages", Integer, nullable=False, default=0),
+    Column("done", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime),
+)
+alert_state = Table(
+    "alert_state", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("last_alert_at", DateTime),
+    Column("last_count", Integer),
+)
+
+
+def engine_for(url: str) -> Engine:
+    """An engine for url; SQLite files get their folder created, WAL mode and a busy timeout."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")  # readers don't block the exporter
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def create_all(engine: Engine) -> None:
+    """Create any missing table (safe to call on every run)."""
+    metadata.create_all(engine)
+
+
+def upsert(conn: Connection, table: Table, rows: Sequence[dict], keys: Iterable[str] | None = None) -> int:
+    """Insert rows, overwriting existing ones with the same primary key; returns rows written."""
+    if not rows:
+        return 0
+    pk = list(keys or [c.name for c in table.primary_key.columns])
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise ValueError(f"unsupported warehouse dialect {dialect}")
+    # One page may repeat an id (updated twice during the export): keep the last version.
+    unique = list({tuple(r[k] for k in pk): r for r in rows}.values())
+    stmt = insert(table)
+    updates = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in pk}
+    conn.execute(stmt.on_conflict_do_update(index_elements=pk, set_=updates), unique)
+    return len(unique)
+
+
+def get_state(conn: Connection, stream: str) -> dict | None:
+    """The saved export state of a stream, or None."""
+    row = conn.execute(select(export_state).where(export_state.c.stream == stream)).mappings().first()
+    return dict(row) if row else None
+
+
+def save_state(conn: Connection, stream: str, cursor: str | None, *, pages: int, done: bool) -> None:
+    """Record where a stream stands; call inside the transaction that wrote the page's rows."""
+    upsert(conn, export_state, [{"stream": stream, "cursor": cursor, "pages": pages, "done": done,
+                                 "updated_at": utcnow()}])
+
+
+def utcnow() -> datetime:
+    """Now as naive UTC (the warehouse's time convention)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """A Zendesk ISO 8601 time ("2026-11-16T09:30:00Z") as naive UTC, None for empty."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed

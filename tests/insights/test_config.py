@@ -1,0 +1,31 @@
+"""Insights settings: defaults that reach the local sandbox, and every bad variable reported at once."""
+from __future__ import annotations
+
+import pytest
+
+from insights.config import ConfigError, load
+
+
+def test_defaults_point_at_the_local_sandbox_and_a_sqlite_warehouse():
+    settings = load({})
+    assert settings.zendesk_url == "http://127.0.0.1:8001"
+    assert settings.zendesk_email == "agent@demo.example"
+    assert settings.warehouse_url.startswith("sqlite:///")
+    assert settings.warehouse_url.endswith("var/warehouse.db")
+    assert settings.alert_webhook_url == ""
+
+
+def test_values_are_parsed_and_urls_trimmed():
+    settings = load({"LC_ZENDESK_URL": "http://zd.local:9000/", "LC_ALERT_SENSITIVITY": "3.5",
+                     "LC_ALERT_COOLDOWN_MIN": "60", "LC_WAREHOUSE_URL": "postgresql+psycopg://u@h/db"})
+    assert settings.zendesk_url == "http://zd.local:9000"
+    assert settings.alert_sensitivity == 3.5 and settings.alert_cooldown_min == 60
+    assert settings.warehouse_url == "postgresql+psycopg://u@h/db"
+
+
+def test_every_problem_is_listed():
+    with pytest.raises(ConfigError) as info:
+        load({"LC_EXPORT_PAGE_SIZE": "0", "LC_ALERT_SENSITIVITY": "high", "LC_ALERT_WEBHOOK_URL": "ftp://x",
+              "LC_WAREHOUSE_URL": "warehouse.db"})
+    assert len(info.value.problems) == 4
+    assert any("LC_EXPORT_PAGE_SIZE" in p for p in info.value.problems)
