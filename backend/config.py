@@ -162,3 +162,12 @@ def _url_var(system: str) -> str:
         "courses": "COURSE_API_URL",
         "payments": "PAYMENT_API_URL",
     }[system]
+
+
+def token_defaults(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Secret, issuer and audience a development token is signed with (first of each LC_* list)."""
+    environ = os.environ if environ is None else environ
+    secrets = _csv(environ.get("LC_JWT_SECRETS", "")) or (DEV_SECRET,)
+    issuers = _csv(environ.get("LC_JWT_ISSUERS", "")) or ("https://demo.zendesk.com",)
+    return {"secret": secrets[0], "iss": issuers[0],
+            "aud": environ.get("LC_JWT_AUDIENCE", "").strip() or Settings.jwt_audience}

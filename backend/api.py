@@ -1,0 +1,101 @@
+"""The public API: POST /api/v1/learner-context and its OpenAPI document."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from backend.audit import AuditStore, AuditUnavailable
+from backend.auth import authenticate
+from backend.config import Settings
+from backend.errors import ApiError
+from backend.lookup import Agent, LookupRequest, LookupResult
+from backend.ratelimit import RateLimiter
+from backend.schemas import openapi_spec, parse_lookup
+from backend.web import json_body
+
+log = logging.getLogger(__name__)
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@dataclass
+class State:
+    """What the app's requests share: settings, audit store, rate limiter, the context service."""
+
+    settings: Settings
+    audit: AuditStore
+    limiter: RateLimiter
+    _service: object | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def service(self):
+        """The ContextService, built once (it owns the HTTP pools and the cache)."""
+        if self._service is None:
+            with self._lock:
+                if self._service is None:
+                    from backend.context import ContextService
+
+                    self._service = ContextService(self.settings)
+        return self._service
+
+    def close(self) -> None:
+        """Release pools and connections (tests, worker exit)."""
+        if self._service is not None:
+            self._service.close()
+        self.audit.close()
+
+
+@bp.post("/learner-context")
+def learner_context() -> ResponseReturnValue:
+    """authenticate → rate limit → validate → look up → commit the audit row → answer."""
+    state: State = current_app.extensions["lc"]
+    settings = state.settings
+    agent = authenticate(request.headers.getlist("Authorization"), settings)
+    g.agent_sub = agent.sub
+    state.limiter.check(agent)
+    payload = json_body(settings.max_body_bytes)
+    bound = settings.ticket_bound_active and agent.ticket_id is not None
+    lookup = parse_lookup(payload, identifier_required=not bound)
+    started = time.perf_counter()
+    try:
+        result: LookupResult = state.service().lookup(lookup, agent)
+    except ApiError as exc:
+        _audit_refusal(state, agent, lookup, exc, started)
+        raise
+    body = dict(result.body)
+    body["request_id"] = g.request_id
+    state.audit.record(agent, result, request_id=g.request_id,
+                       latency_ms=(time.perf_counter() - started) * 1000)
+    return jsonify(body)
+
+
+def _audit_refusal(state: State, agent: Agent, lookup: LookupRequest, exc: ApiError, started: float) -> None:
+    """A refused lookup (unknown ticket, manual search off) is audited too, best effort."""
+    identifiers = [("email", e) for e in lookup.emails]
+    if lookup.external_id:
+        identifiers.append(("external_id", lookup.external_id))
+    if lookup.manual:
+        identifiers.append((lookup.manual.kind, lookup.manual.value))
+    result = LookupResult(body={}, identifiers=identifiers, manual=lookup.manual is not None,
+                          ticket_bound=state.settings.ticket_bound_active)
+    try:
+        state.audit.record(agent, result, request_id=g.request_id, outcome=exc.code,
+                           latency_ms=(time.perf_counter() - started) * 1000)
+    except AuditUnavailable:
+        log.warning("refused lookup not audited: audit store unavailable")
+
+
+_SPEC: dict | None = None
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3 document generated from the request/response schema classes."""
+    global _SPEC
+    if _SPEC is None:
+        _SPEC = openapi_spec()
+    return jsonify(_SPEC)

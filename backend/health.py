@@ -1,0 +1,23 @@
+"""Liveness and readiness: /healthz says the process serves, /readyz checks each dependency."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    """The process is up and answers; no dependency is contacted."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz() -> ResponseReturnValue:
+    """200 when the audit database and every system answer, else 503; one entry per dependency."""
+    state = current_app.extensions["lc"]
+    checks: dict[str, dict] = {"database": state.audit.ping()}
+    checks.update(state.service().readiness())
+    ready = all(check.get("status") == "ok" for check in checks.values())
+    return jsonify(status="ok" if ready else "unavailable", checks=checks), 200 if ready else 503
