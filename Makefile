@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell cat package.json | md5sum | cut -c1-12)
 
-.PHONY: run test lint bench package zcli-server setup clean
+.PHONY: run test lint bench package zcli-server setup clean sdk
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
@@ -22,12 +22,18 @@ $(NODE_STAMP): package.json
 run: setup
 	$(PY) -m scripts.run
 
-test: setup lint
+test: setup lint sdk
 	node --test tests/app/
 	$(PY) -m pytest
 
 lint: $(PY_STAMP)
 	$(PY) -m ruff check .
+
+# The ZAF SDK bundled from npm for the browser tests and offline runs (sandbox/ticket_page).
+sdk: var/zaf_sdk.js
+
+var/zaf_sdk.js: scripts/build_sdk.mjs $(NODE_STAMP)
+	node scripts/build_sdk.mjs
 
 bench: setup
 	$(PY) -m bench
