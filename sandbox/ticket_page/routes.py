@@ -38,9 +38,9 @@ def _app_origin() -> str:
     return f"http://127.0.0.1:{_port()}"
 
 
-def build_blueprint(data_dir: pathlib.Path) -> flask.Blueprint:
-    """The page's routes; settings are read from the environment once, here."""
-    cfg = page_config.load()
+def build_blueprint(data_dir: pathlib.Path, cfg: page_config.PageConfig | None = None) -> flask.Blueprint:
+    """The page's routes; settings come from the environment (read once, here) unless given."""
+    cfg = cfg or page_config.load()
     registry = Registry(cfg)
     session = requests.Session()
     bp = flask.Blueprint("ticket_page", __name__)
