@@ -60,8 +60,20 @@ def _frames(tb) -> str:
     return "".join(traceback.format_tb(tb))
 
 
+_base_factory = logging.getLogRecordFactory()
+
+
+def _record_with_request_id(*args: object, **kwargs: object) -> logging.LogRecord:
+    """Stamp each record with the request id when it is created (handlers may format it later)."""
+    record = _base_factory(*args, **kwargs)
+    if not hasattr(record, "request_id"):
+        record.request_id = current_request_id()
+    return record
+
+
 def configure(level: str = "INFO") -> None:
     """Send the root logger's records to stderr as JSON lines (idempotent)."""
+    logging.setLogRecordFactory(_record_with_request_id)
     root = logging.getLogger()
     for handler in root.handlers:
         if getattr(handler, "_lc_json", False):

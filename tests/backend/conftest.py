@@ -1,4 +1,5 @@
 """Fixtures of the backend's HTTP-surface tests: settings, apps on SQLite, signed tokens."""
+
 from __future__ import annotations
 
 import time
@@ -18,21 +19,32 @@ def base_config(tmp_path, **changes) -> dict:
     """A complete, valid test configuration (no Zendesk, audit on a temp SQLite file)."""
     closed = "http://127.0.0.1:9"  # discard port: nothing listens, calls fail at once
     config: dict[str, object] = {
-        "env": "test", "jwt_secrets": (SECRET,), "jwt_issuers": (ISSUER,),
+        "env": "test",
+        "jwt_secrets": (SECRET,),
+        "jwt_issuers": (ISSUER,),
         "learner_api_url": f"{closed}/internal/learners/v1",
         "enrolment_api_url": f"{closed}/internal/enrolments/v1",
         "course_api_url": f"{closed}/internal/courses/v1",
         "payment_api_url": f"{closed}/internal/payments/v1",
-        "internal_api_token": "sandbox-internal-token", "audit_hash_key": "test-audit-hash-key",
-        "database_url": f"sqlite:///{tmp_path / 'audit.db'}", "zendesk_url": "",
+        "internal_api_token": "sandbox-internal-token",
+        "audit_hash_key": "test-audit-hash-key",
+        "database_url": f"sqlite:///{tmp_path / 'audit.db'}",
+        "zendesk_url": "",
         "RATE_LIMIT_PREFIX": f"lc-test-{uuid.uuid4().hex}",
     }
     config.update(changes)
     return config
 
 
-def token(secret: str = SECRET, *, iss: str = ISSUER, aud: str = "learner-context", sub: str = "42",
-          ticket_id: int | None = 1001, **extra: object) -> str:
+def token(
+    secret: str = SECRET,
+    *,
+    iss: str = ISSUER,
+    aud: str = "learner-context",
+    sub: str = "42",
+    ticket_id: int | None = 1001,
+    **extra: object,
+) -> str:
     """A token as Zendesk's proxy signs it (see backend.devtoken)."""
     return sign(secret=secret, iss=iss, aud=aud, sub=sub, ticket_id=ticket_id, **extra)
 

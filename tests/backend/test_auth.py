@@ -1,4 +1,5 @@
 """Hostile and valid tokens: every bad token is a 401 with a Bearer challenge; good ones get through."""
+
 from __future__ import annotations
 
 import base64
@@ -24,8 +25,9 @@ def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def raw_token(header: object, payload: object, secret: str = SECRET, *,
-              raw_payload: bytes | None = None) -> str:
+def raw_token(
+    header: object, payload: object, secret: str = SECRET, *, raw_payload: bytes | None = None
+) -> str:
     """Sign arbitrary header/payload text with HS256 by hand (PyJWT would refuse the odd ones)."""
     head = b64(json.dumps(header).encode() if not isinstance(header, bytes) else header)
     body = b64(raw_payload if raw_payload is not None else json.dumps(payload).encode())
@@ -36,8 +38,14 @@ def raw_token(header: object, payload: object, secret: str = SECRET, *,
 
 def claims(**changes) -> dict:
     now = int(time.time())
-    base = {"iss": ISSUER, "aud": "learner-context", "sub": "42", "iat": now, "exp": now + 300,
-            "ticket_id": 1001}
+    base = {
+        "iss": ISSUER,
+        "aud": "learner-context",
+        "sub": "42",
+        "iat": now,
+        "exp": now + 300,
+        "ticket_id": 1001,
+    }
     base.update(changes)
     return {k: v for k, v in base.items() if v is not _DROP}
 
@@ -73,8 +81,12 @@ def _hostile() -> list:
         "crit-header": raw_token({**HS, "crit": ["exp"]}, claims()),
         "header-not-object": raw_token(["HS256"], claims()),
         "header-duplicate-alg": raw_token(b'{"alg":"none","alg":"HS256"}', claims()),
-        "payload-duplicate-sub": raw_token(HS, None, raw_payload=b'{"sub":"1","sub":"42","iss":"%s","aud":'
-                                           b'"learner-context","exp":%d}' % (ISSUER.encode(), now + 300)),
+        "payload-duplicate-sub": raw_token(
+            HS,
+            None,
+            raw_payload=b'{"sub":"1","sub":"42","iss":"%s","aud":'
+            b'"learner-context","exp":%d}' % (ISSUER.encode(), now + 300),
+        ),
         "garbled-base64-payload": f"{head}.{body[:-3]}!@#.{sig}",
         "padded-base64": f"{head}==.{body}.{sig}",
         "four-segments": f"{good}.{sig}",
@@ -86,10 +98,14 @@ def _hostile() -> list:
         "payload-not-utf8": raw_token(HS, None, raw_payload=b"\xff\xfe{}"),
         "exp-list": signed(exp=[now + 300]),
         "exp-string": signed(exp=str(now + 300)),
-        "exp-nan": raw_token(HS, None, raw_payload=json.dumps(claims()).replace(
-            f'"exp": {now + 300}', '"exp": NaN').encode()),
-        "exp-infinity": raw_token(HS, None, raw_payload=json.dumps(claims()).replace(
-            f'"exp": {now + 300}', '"exp": Infinity').encode()),
+        "exp-nan": raw_token(
+            HS, None, raw_payload=json.dumps(claims()).replace(f'"exp": {now + 300}', '"exp": NaN').encode()
+        ),
+        "exp-infinity": raw_token(
+            HS,
+            None,
+            raw_payload=json.dumps(claims()).replace(f'"exp": {now + 300}', '"exp": Infinity').encode(),
+        ),
         "exp-bool": signed(exp=True),
         "exp-object": signed(exp={"value": now + 300}),
         "iat-string": signed(iat="now"),
@@ -136,15 +152,18 @@ def test_hostile_token_is_401_with_invalid_token_challenge(client, bad_token):
     assert resp.headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize("header", [
-    pytest.param(f"Bearer  {token()}", id="two-spaces"),
-    pytest.param(f"Bearer\t{token()}", id="tab-separator"),
-    pytest.param(f"Bearer {token()} extra", id="trailing-word"),
-    pytest.param(f"Bearer {token()},{token()}", id="two-tokens-comma"),
-    pytest.param("Bearer", id="scheme-only"),
-    pytest.param("Bearer ", id="scheme-and-space"),
-    pytest.param(f'Bearer "{token()}"', id="quoted-token"),
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param(f"Bearer  {token()}", id="two-spaces"),
+        pytest.param(f"Bearer\t{token()}", id="tab-separator"),
+        pytest.param(f"Bearer {token()} extra", id="trailing-word"),
+        pytest.param(f"Bearer {token()},{token()}", id="two-tokens-comma"),
+        pytest.param("Bearer", id="scheme-only"),
+        pytest.param("Bearer ", id="scheme-and-space"),
+        pytest.param(f'Bearer "{token()}"', id="quoted-token"),
+    ],
+)
 def test_malformed_bearer_credentials_are_invalid_token(client, header):
     resp = client.post(URL, headers={"Authorization": header}, json={"requester": {"email": "a@example.com"}})
     assert resp.status_code == 401
@@ -152,12 +171,15 @@ def test_malformed_bearer_credentials_are_invalid_token(client, header):
     assert resp.headers["WWW-Authenticate"].startswith('Bearer realm="learner-context"')
 
 
-@pytest.mark.parametrize("header", [
-    pytest.param(None, id="no-header"),
-    pytest.param(f"Basic {b64(b'agent:pw')}", id="basic-scheme"),
-    pytest.param(f"Token {token()}", id="token-scheme"),
-    pytest.param(token(), id="no-scheme"),
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param(None, id="no-header"),
+        pytest.param(f"Basic {b64(b'agent:pw')}", id="basic-scheme"),
+        pytest.param(f"Token {token()}", id="token-scheme"),
+        pytest.param(token(), id="no-scheme"),
+    ],
+)
 def test_missing_bearer_credentials_get_an_error_less_challenge(client, header):
     headers = {"Authorization": header} if header else {}
     resp = client.post(URL, headers=headers, json={"requester": {"email": "a@example.com"}})
@@ -176,8 +198,9 @@ def test_two_authorization_headers_are_rejected(client):
 @pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])
 def test_a_valid_token_passes_auth_whatever_the_scheme_case(client, scheme):
     # text/plain is refused with 415 only after authentication succeeded
-    resp = client.post(URL, headers={"Authorization": f"{scheme} {token()}"}, data="x",
-                       content_type="text/plain")
+    resp = client.post(
+        URL, headers={"Authorization": f"{scheme} {token()}"}, data="x", content_type="text/plain"
+    )
     assert resp.status_code == 415
 
 
@@ -229,8 +252,9 @@ def test_short_secrets_are_refused_outside_development(tmp_path, env):
 
 def test_short_secret_is_allowed_in_development(tmp_path):
     app = create_app(base_config(tmp_path, env="development", jwt_secrets=("short-dev-secret",)))
-    resp = app.test_client().post(URL, headers=bearer(token("short-dev-secret")), data="x",
-                                  content_type="text/plain")
+    resp = app.test_client().post(
+        URL, headers=bearer(token("short-dev-secret")), data="x", content_type="text/plain"
+    )
     assert resp.status_code == 415
 
 
