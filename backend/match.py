@@ -37,20 +37,22 @@ def build(records: Records, account_count: int, now: datetime, policy: Policy) -
                 for o in (records.orders or [])[:cap]]
     subscriptions = [_subscription(s, now) for s in (records.subscriptions or [])[:cap]]
     aids = records.financial_aid or []
-    who_pays = derive.payer(records.sponsorships or [], aids, now)
+    payer_known = records.sponsorships is not None and records.financial_aid is not None
+    who_pays = derive.payer(records.sponsorships or [], aids, now) if payer_known else None
     learner = {name: records.learner.get(name) for name in LEARNER_FIELDS}
     learner["emails"] = list(learner.get("emails") or [])
     return {
         "learner": learner,
         "matched_by": records.matched_by,
         "enrolments": enrolments,
-        "enrolments_total": records.enrolments_total,
+        # Unknown totals (section failed) are 0 for the schema; sections.<name>.status says why.
+        "enrolments_total": len(enrolments) if records.enrolments_total is None else records.enrolments_total,
         "payments": payments,
-        "payments_total": records.orders_total,
+        "payments_total": len(payments) if records.orders_total is None else records.orders_total,
         "subscriptions": subscriptions,
         "payer": who_pays,
         "next_deadlines": _next_deadlines(raw_enrolments, records.courses, now)[:cap],
-        "flags": derive.flags(records.learner, payments, subscriptions, who_pays, aids, enrolments,
+        "flags": derive.flags(records.learner, payments, subscriptions, who_pays or {}, aids, enrolments,
                               account_count, now, policy),
     }
 

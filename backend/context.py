@@ -1,0 +1,239 @@
+"""Orchestration of one lookup: whose context, which systems in what order, all under one deadline."""
+from __future__ import annotations
+
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from backend import derive, references
+from backend.cache import make_cache
+from backend.config import Settings
+from backend.derive import Policy
+from backend.errors import BadRequest, Forbidden, SourceError
+from backend.fanout import Call, Fanout, Sections, cached
+from backend.lookup import Agent, LookupRequest, LookupResult
+from backend.match import Records, build
+from backend.sources import courses, enrolments, learners, payments
+from backend.sources.http import Deadline, SourceClient
+from backend.zendesk import ZendeskClient
+
+PROBES = {"learners": learners.probe, "enrolments": enrolments.probe, "courses": courses.probe,
+          "payments": payments.probe}
+READINESS_MS = 2000
+
+
+class ContextService:
+    """Answers POST /api/v1/learner-context; owns the HTTP pools, the executor and the cache."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.policy = Policy.from_settings(settings)
+        self.cache = make_cache(settings)
+        self.clients = {
+            system: SourceClient(system, url, token=settings.internal_api_token, pool_size=settings.pool_size,
+                                 call_timeout_ms=settings.call_timeout_ms, retries=settings.retries,
+                                 breaker_failures=settings.breaker_failures,
+                                 breaker_reset_s=settings.breaker_reset_s)
+            for system, url in settings.system_urls.items()
+        }
+        self.zendesk = ZendeskClient(settings, self.cache) if settings.zendesk_url else None
+        # Shared and bounded: a burst of lookups queues here instead of opening unbounded threads.
+        self.executor = ThreadPoolExecutor(max_workers=settings.pool_size * 2, thread_name_prefix="lc-fanout")
+
+    def lookup(self, request: LookupRequest, agent: Agent) -> LookupResult:
+        """The learner context for the ticket's requester (or a manual search), never raising for a
+        failing system; ApiError only for the caller's mistakes."""
+        deadline = Deadline(self.settings.deadline_ms)
+        now = datetime.now(UTC)
+        sections = Sections()
+        identifiers, ticket_bound = self._identifiers(request, agent, deadline, sections)
+        found = self._find_learners(identifiers, request.refresh, deadline, sections)
+        records = self._fetch_records(found, request.refresh, deadline, sections)
+        matches = [build(r, len(records), now, self.policy) for r in records]
+        refs = [r for r in references.detect(request.subject, request.text) if r["kind"] != "learner"]
+        body = {
+            "matches": matches,
+            "sections": sections.body(),
+            "suggested_tags": derive.suggested_tags(matches, sections.status["learner"] == "ok"),
+            "detected_references": derive.link_references(refs, matches),
+            "ticket_bound": ticket_bound,
+            "manual": request.manual is not None,
+            "request_id": uuid.uuid4().hex,  # the HTTP surface replaces it with the request's own id
+        }
+        return LookupResult(body=body, identifiers=identifiers, manual=request.manual is not None,
+                            ticket_bound=ticket_bound, match_count=len(matches),
+                            section_statuses=dict(sections.status))
+
+    def _identifiers(self, request: LookupRequest, agent: Agent, deadline: Deadline,
+                     sections: Sections) -> tuple[list[tuple[str, str]], bool]:
+        """[(kind, value)] to look up, and whether they came from the ticket through Zendesk."""
+        claimed, sent = agent.ticket_id, request.ticket_id
+        if claimed is not None and sent is not None and claimed != sent:
+            raise BadRequest("ticket.id does not match the ticket the token was issued for",
+                             code="ticket_mismatch")
+        if request.manual is not None:
+            if not self.settings.manual_search:
+                raise Forbidden("manual search is switched off by the administrator",
+                                code="manual_search_off")
+            value = request.manual.value.strip()
+            if not value:
+                raise BadRequest("manual_search.value is empty", code="no_identifier")
+            return [(request.manual.kind, value)], False
+        if self.settings.ticket_bound_active and self.zendesk is not None:
+            ticket_id = agent.ticket_id if agent.ticket_id is not None else request.ticket_id
+            if ticket_id is None:
+                raise BadRequest("ticket-bound mode needs the ticket id (token claim ticket_id)",
+                                 code="ticket_required")
+            try:
+                requester = self.zendesk.requester(ticket_id, deadline, self.executor, request.refresh)
+            except SourceError as exc:
+                sections.failed("learner", exc.section_status)  # cannot tell whose context: show none
+                return [], True
+            ids = [("email", email) for email in requester["emails"]]
+            if requester["external_id"]:
+                ids.append(("external_id", requester["external_id"]))
+            return _unique(ids), True
+        ids = [("email", email) for email in request.emails if email and email.strip()]
+        if request.external_id and request.external_id.strip():
+            ids.append(("external_id", request.external_id.strip()))
+        if not ids:
+            raise BadRequest("give at least one identifier: requester email(s), external_id or manual_search",
+                             code="no_identifier")
+        return _unique(ids), False
+
+    def _find_learners(self, identifiers: list[tuple[str, str]], refresh: bool, deadline: Deadline,
+                       sections: Sections) -> list[tuple[dict, list[dict]]]:
+        """Ask the learners system by every identifier at once; [(learner, matched_by)], deduplicated."""
+        fan = Fanout(self.executor, deadline, sections)
+        for index, (kind, value) in enumerate(identifiers):
+            fan.submit(Call("learner", kind, value, index), self._learners_by, kind, value, refresh, deadline)
+        answers: dict[int, list[dict]] = {}
+        fan.run(lambda call, value: answers.__setitem__(call.index, value))
+        found: dict[str, tuple[dict, list[dict]]] = {}
+        for index, (kind, value) in enumerate(identifiers):
+            for learner in answers.get(index, []):
+                entry = found.setdefault(learner["id"], (learner, []))
+                entry[1].append({"kind": kind, "value": value})
+        return list(found.values())[: self.policy.max_items]
+
+    def _learners_by(self, kind: str, value: str, refresh: bool,
+                     deadline: Deadline) -> tuple[list[dict], str]:
+        client = self.clients["learners"]
+        if kind == "email":
+            return cached(self.cache, refresh, ("learners", "email", value.lower()),
+                          lambda: learners.by_email(client, value, deadline))
+        if kind == "external_id":
+            return cached(self.cache, refresh, ("learners", "external_id", value),
+                          lambda: learners.by_external_id(client, value, deadline))
+        if kind == "learner_id":
+            return cached(self.cache, refresh, ("learners", "id", value),
+                          lambda: _listed(learners.by_id(client, value, deadline)))
+        order, order_as_of = cached(self.cache, refresh, ("payments", "order", value),
+                                    lambda: payments.order_by_id(self.clients["payments"], value, deadline))
+        if not order or not order.get("learner_id"):
+            return [], order_as_of
+        found, as_of = self._learners_by("learner_id", order["learner_id"], refresh, deadline)
+        return found, min(as_of, order_as_of)
+
+    def _fetch_records(self, found: list[tuple[dict, list[dict]]], refresh: bool, deadline: Deadline,
+                       sections: Sections) -> list[Records]:
+        """Enrolments and payments of every learner at once; courses as soon as enrolments arrive."""
+        records = [Records(learner=learner, matched_by=matched_by) for learner, matched_by in found]
+        fan = Fanout(self.executor, deadline, sections)
+        max_items, course_map, asked = self.policy.max_items, {}, set()
+        for index, record in enumerate(records):
+            learner_id = record.learner["id"]
+            if record.learner.get("status") == "erased":
+                continue  # only the erasure date remains; there is nothing else to ask for
+            fan.submit(Call("enrolments", "enrolments", learner_id, index), cached, self.cache, refresh,
+                       ("enrolments", learner_id, str(max_items)),
+                       lambda lid=learner_id: enrolments.for_learner(self.clients["enrolments"], lid,
+                                                                     deadline, max_items))
+            for what, fetch in self._payment_calls(learner_id, deadline).items():
+                fan.submit(Call("payments", what, learner_id, index), cached, self.cache, refresh,
+                           ("payments", what, learner_id, str(max_items)), fetch)
+
+        def on_result(call: Call, value: Any) -> None:
+            record = records[call.index]
+            if call.what == "enrolments":
+                record.enrolments, record.enrolments_total = value[0], value[1]
+                wanted = sorted({e["course_id"] for e in value[0][:max_items]} - asked)
+                if wanted:
+                    asked.update(wanted)
+                    fan.submit(Call("courses", "courses", ",".join(wanted)), cached, self.cache, refresh,
+                               ("courses", *wanted),
+                               lambda: courses.by_ids(self.clients["courses"], wanted, deadline))
+            elif call.what == "courses":
+                course_map.update(value)
+            elif call.what == "orders":
+                record.orders, record.orders_total = value[0], value[1]
+            else:
+                setattr(record, call.what, value)
+
+        fan.run(on_result)
+        for record in records:
+            record.courses = course_map
+            if record.learner.get("status") == "erased":
+                record.enrolments_total, record.orders_total = 0, 0
+        return records
+
+    def _payment_calls(self, learner_id: str, deadline: Deadline) -> dict[str, Any]:
+        client, limit = self.clients["payments"], self.policy.max_items
+        return {
+            "orders": lambda: payments.orders_for_learner(client, learner_id, deadline, limit),
+            "subscriptions": lambda: payments.subscriptions(client, learner_id, deadline),
+            "financial_aid": lambda: payments.financial_aid(client, learner_id, deadline),
+            "sponsorships": lambda: payments.sponsorships(client, learner_id, deadline),
+        }
+
+    def readiness(self) -> dict[str, dict]:
+        """{"learners": {"status", "latency_ms"}, ..., "zendesk"?}: one cheap call per dependency, at once."""
+        deadline = Deadline(min(self.settings.deadline_ms, READINESS_MS))
+        probes: dict[str, Any] = {s: (lambda s=s: PROBES[s](self.clients[s], deadline)) for s in PROBES}
+        if self.zendesk is not None:
+            probes["zendesk"] = lambda: self.zendesk.probe(deadline)
+        futures = {name: self.executor.submit(_timed, probe) for name, probe in probes.items()}
+        out = {}
+        for name, future in futures.items():
+            try:
+                out[name] = future.result(timeout=deadline.remaining() + 0.2)
+            except Exception:  # noqa: BLE001 - a probe that did not finish in time is a timeout
+                future.cancel()
+                out[name] = {"status": "timeout", "latency_ms": None}
+        return out
+
+    def close(self) -> None:
+        """Stop the executor and close pools and the cache connection."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for client in self.clients.values():
+            client.close()
+        if self.zendesk is not None:
+            self.zendesk.close()
+        self.cache.close()
+
+
+def _timed(probe: Any) -> dict:
+    started = time.perf_counter()
+    try:
+        probe()
+        status = "ok"
+    except SourceError as exc:
+        status = exc.section_status
+    return {"status": status, "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _listed(learner: dict | None) -> list[dict]:
+    return [] if learner is None else [learner]
+
+
+def _unique(ids: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for kind, value in ids:
+        key = (kind, value.lower() if kind == "email" else value)
+        if key not in seen:
+            seen.add(key)
+            out.append((kind, value))
+    return out

@@ -1,0 +1,106 @@
+"""Run system calls concurrently under one deadline; track each answer section's status and as_of."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from backend.cache import Cache, cache_key
+from backend.derive import iso
+from backend.errors import SourceError
+from backend.sources.http import Deadline
+
+log = logging.getLogger(__name__)
+
+SECTIONS = ("learner", "enrolments", "courses", "payments")
+_RANK = {"ok": 0, "error": 1, "timeout": 2, "unavailable": 3}
+
+
+class Sections:
+    """Per section: the worst status of its calls and the oldest as_of of the data it shows."""
+
+    def __init__(self) -> None:
+        self.status = dict.fromkeys(SECTIONS, "ok")
+        self.as_of: dict[str, str | None] = dict.fromkeys(SECTIONS)
+
+    def succeeded(self, section: str, as_of: str) -> None:
+        """A call of this section returned data fetched at as_of."""
+        current = self.as_of[section]
+        self.as_of[section] = as_of if current is None or as_of < current else current
+
+    def failed(self, section: str, status: str) -> None:
+        """A call of this section failed with status (timeout/error/unavailable)."""
+        if _RANK.get(status, 1) > _RANK[self.status[section]]:
+            self.status[section] = status
+
+    def body(self) -> dict:
+        """{"learner": {"status", "as_of"}, ...} as in docs/contracts.md section 4."""
+        return {name: {"status": self.status[name], "as_of": self.as_of[name]} for name in SECTIONS}
+
+
+@dataclass(frozen=True)
+class Call:
+    """What one submitted task fetches: the section it feeds, a label, and its subject."""
+
+    section: str
+    what: str
+    subject: str = ""
+    index: int = 0
+
+
+def cached(cache: Cache, refresh: bool, key_parts: tuple[str, ...],
+           fetch: Callable[[], Any]) -> tuple[Any, str]:
+    """(value, as_of): from the cache unless refresh, else fetched now and stored with its fetch time."""
+    key = cache_key(*key_parts)
+    if not refresh:
+        hit = cache.get(key)
+        if isinstance(hit, dict) and "as_of" in hit and "v" in hit:
+            return hit["v"], hit["as_of"]
+    value = fetch()
+    as_of = iso(datetime.now(UTC))
+    cache.set(key, {"as_of": as_of, "v": value})
+    return value, as_of
+
+
+class Fanout:
+    """Futures of one lookup on the service's shared executor, collected until the deadline."""
+
+    def __init__(self, executor: Executor, deadline: Deadline, sections: Sections):
+        self.executor = executor
+        self.deadline = deadline
+        self.sections = sections
+        self.pending: dict[Future, Call] = {}
+
+    def submit(self, call: Call, fn: Callable[..., tuple[Any, str]], *args: Any) -> None:
+        """Start fn(*args) -> (value, as_of) for call."""
+        self.pending[self.executor.submit(fn, *args)] = call
+
+    def run(self, on_result: Callable[[Call, Any], None]) -> None:
+        """Hand each result to on_result as it finishes (it may submit more); unfinished at the
+        deadline are cancelled and their sections marked timeout."""
+        while self.pending:
+            remaining = self.deadline.remaining()
+            if remaining <= 0:
+                break
+            done, _ = wait(list(self.pending), timeout=remaining, return_when=FIRST_COMPLETED)
+            for future in done:
+                call = self.pending.pop(future)
+                try:
+                    value, as_of = future.result()
+                except SourceError as exc:
+                    log.info("source call failed: %s %s -> %s", exc.system, call.what, exc.section_status)
+                    self.sections.failed(call.section, exc.section_status)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - a bug in one section must not cost the whole answer
+                    log.error("source call crashed: %s %s", call.what, type(exc).__name__, exc_info=exc)
+                    self.sections.failed(call.section, "error")
+                    continue
+                self.sections.succeeded(call.section, as_of)
+                on_result(call, value)
+        for future, call in self.pending.items():
+            future.cancel()  # not started yet: never start; running: its result is ignored
+            self.sections.failed(call.section, "timeout")
+        self.pending.clear()

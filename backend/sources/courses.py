@@ -1,0 +1,36 @@
+"""The courses system: its URLs and field names, mapped to the backend's plain course dict."""
+from __future__ import annotations
+
+from typing import Any
+
+from backend.sources.http import Deadline, SourceClient, list_page, shape_error
+
+SYSTEM = "courses"
+BATCH = 100  # the API's maximum ids per ?ids= call
+
+
+def by_ids(client: SourceClient, course_ids: list[str], deadline: Deadline) -> dict[str, dict]:
+    """{course id: course} for the ids the system knows (unknown ids are simply absent)."""
+    unique = sorted(set(course_ids))
+    courses: dict[str, dict] = {}
+    for start in range(0, len(unique), BATCH):
+        ids = ",".join(unique[start:start + BATCH])
+        data, _, _ = list_page(SYSTEM, client.get("/courses", {"ids": ids}, deadline))
+        for raw in data:
+            course = to_course(raw)
+            courses[course["id"]] = course
+    return courses
+
+
+def probe(client: SourceClient, deadline: Deadline) -> None:
+    """A cheap authenticated call for readiness."""
+    client.get("/partners", {"limit": 1}, deadline)
+
+def to_course(raw: Any) -> dict:
+    """API course -> {"id", "title", "slug", "language", "partner" (name), "partner_kind"}."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise shape_error(SYSTEM, "course without id")
+    partner = raw.get("partner") if isinstance(raw.get("partner"), dict) else {}
+    return {"id": raw["id"], "title": raw.get("title"), "slug": raw.get("slug"),
+            "language": raw.get("language"), "partner": partner.get("name"),
+            "partner_kind": partner.get("kind")}

@@ -1,0 +1,182 @@
+"""Shared HTTP for the internal systems: pooled session, deadline-capped timeouts, retries, breaker."""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pybreaker
+import requests
+from requests.adapters import HTTPAdapter
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from backend.errors import SourceBadResponse, SourceError, SourceTimeout, SourceUnavailable
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 0.5  # loopback/LAN peers connect in milliseconds; a slow connect means trouble
+MIN_ATTEMPT_S = 0.05  # do not start an attempt that cannot finish in less than this
+BACKOFF_BASE_S = 0.05
+BACKOFF_MAX_S = 0.4
+PAGE_LIMIT = 100  # the internal API's maximum page size
+MAX_PAGES = 5
+
+
+class Deadline:
+    """One monotonic end time for a whole lookup, passed down to every call."""
+
+    def __init__(self, ms: float):
+        self.end = time.monotonic() + ms / 1000.0
+
+    def remaining(self) -> float:
+        """Seconds left (never negative)."""
+        return max(0.0, self.end - time.monotonic())
+
+    def expired(self) -> bool:
+        """True once no time is left."""
+        return self.remaining() <= 0.0
+
+
+class CircuitOpen(SourceUnavailable):
+    """The breaker is open: the system was not called at all."""
+
+
+class _OpenedAt(pybreaker.CircuitBreakerListener):
+    """Remembers (monotonically) when the breaker opened, so open calls are refused before any I/O."""
+
+    def __init__(self) -> None:
+        self.opened_at: float | None = None
+
+    def state_change(self, cb: pybreaker.CircuitBreaker, old_state: Any, new_state: Any) -> None:
+        self.opened_at = time.monotonic() if new_state.name == pybreaker.STATE_OPEN else None
+
+
+def _retryable(exc: BaseException) -> bool:
+    # Timeouts, connection failures and 5xx; never a malformed answer, a 4xx, or an open circuit.
+    return isinstance(exc, SourceTimeout | SourceUnavailable) and not isinstance(exc, CircuitOpen)
+
+
+def _replay(outcome: object) -> object:
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
+
+
+class SourceClient:
+    """HTTP client of one internal system: GET JSON with timeouts, retries and a circuit breaker."""
+
+    def __init__(self, system: str, base_url: str, *, token: str = "", pool_size: int = 32,
+                 call_timeout_ms: int = 1500, retries: int = 2, breaker_failures: int = 5,
+                 breaker_reset_s: int = 30, auth: tuple[str, str] | None = None):
+        self.system = system
+        self.base_url = base_url.rstrip("/")
+        self.call_timeout_s = call_timeout_ms / 1000.0
+        self.retries = retries
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, pool_block=True, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers["Accept"] = "application/json"
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        if auth:
+            self.session.auth = auth
+        self._opened = _OpenedAt()
+        self.breaker = pybreaker.CircuitBreaker(fail_max=breaker_failures, reset_timeout=breaker_reset_s,
+                                                throw_new_error_on_trip=False, listeners=[self._opened],
+                                                name=system)
+        self._reset_s = breaker_reset_s
+
+    def get(self, path: str, params: dict | None, deadline: Deadline, *, allow_404: bool = False) -> Any:
+        """GET base_url+path as JSON, retried within the deadline; None for a 404 when allow_404."""
+        retrying = Retrying(
+            stop=stop_after_attempt(self.retries + 1) | self._deadline_stop(deadline),
+            wait=wait_random_exponential(multiplier=BACKOFF_BASE_S, max=BACKOFF_MAX_S),  # full jitter
+            retry=retry_if_exception(_retryable),
+            reraise=True,
+        )
+        return retrying(self._attempt, path, params, deadline, allow_404)
+
+    @staticmethod
+    def _deadline_stop(deadline: Deadline) -> Callable[[Any], bool]:
+        def stop(state: Any) -> bool:
+            return deadline.remaining() - state.upcoming_sleep < MIN_ATTEMPT_S
+        return stop
+
+    def _attempt(self, path: str, params: dict | None, deadline: Deadline, allow_404: bool) -> Any:
+        self._refuse_if_open()
+        remaining = deadline.remaining()
+        if remaining < MIN_ATTEMPT_S / 2:
+            raise SourceTimeout(self.system, "deadline reached before the call")
+        try:
+            outcome: object = self._request(path, params, remaining, allow_404)
+        except SourceError as exc:
+            outcome = exc
+        # pybreaker holds its lock for the whole guarded call, which would serialise every request to
+        # this system; so the request runs outside and only its outcome is replayed through the breaker.
+        try:
+            return self.breaker.call(_replay, outcome)
+        except pybreaker.CircuitBreakerError:
+            raise CircuitOpen(self.system, "circuit open") from None
+
+    def _refuse_if_open(self) -> None:
+        opened_at = self._opened.opened_at
+        if opened_at is not None and time.monotonic() - opened_at < self._reset_s:
+            raise CircuitOpen(self.system, "circuit open")
+
+    def _request(self, path: str, params: dict | None, remaining: float, allow_404: bool) -> Any:
+        timeout = (min(CONNECT_TIMEOUT_S, remaining), min(self.call_timeout_s, remaining))
+        try:
+            resp = self.session.get(self.base_url + path, params=params, timeout=timeout)
+        except requests.Timeout as exc:
+            raise SourceTimeout(self.system, type(exc).__name__) from None
+        except requests.RequestException as exc:
+            raise SourceUnavailable(self.system, type(exc).__name__) from None
+        if resp.status_code == 404 and allow_404:
+            return None
+        if resp.status_code >= 500:
+            raise SourceUnavailable(self.system, f"HTTP {resp.status_code}")
+        if resp.status_code != 200:
+            raise SourceBadResponse(self.system, f"HTTP {resp.status_code}")
+        try:
+            return resp.json()
+        except ValueError:
+            raise SourceBadResponse(self.system, "malformed JSON") from None
+
+    def get_list(self, path: str, params: dict, deadline: Deadline, max_items: int,
+                 max_pages: int = MAX_PAGES) -> tuple[list[dict], int]:
+        """Follow next_cursor until max_items or max_pages: (items, total the system reports)."""
+        items: list[dict] = []
+        cursor = None
+        total = 0
+        for _ in range(max_pages):
+            page_params = {**params, "limit": min(PAGE_LIMIT, max_items - len(items))}
+            if cursor:
+                page_params["cursor"] = cursor
+            page = self.get(path, page_params, deadline)
+            data, cursor, total = list_page(self.system, page)
+            items.extend(data)
+            if not cursor or len(items) >= max_items:
+                break
+        return items[:max_items], max(total, len(items))
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.session.close()
+
+
+def list_page(system: str, page: Any) -> tuple[list[dict], str | None, int]:
+    """Validate a {"data", "next_cursor", "total"} page; wrong shape is SourceBadResponse."""
+    if not isinstance(page, dict) or not isinstance(page.get("data"), list):
+        raise SourceBadResponse(system, "list answer without a data array")
+    if not all(isinstance(item, dict) for item in page["data"]):
+        raise SourceBadResponse(system, "list entries are not objects")
+    cursor = page.get("next_cursor")
+    total = page.get("total")
+    return page["data"], cursor if isinstance(cursor, str) else None, total if isinstance(total, int) else 0
+
+
+def shape_error(system: str, what: str) -> SourceBadResponse:
+    """The error for a record that lacks what the contract promises."""
+    return SourceBadResponse(system, f"unexpected shape: {what}")

@@ -1,0 +1,91 @@
+"""The Zendesk Support API, for ticket-bound mode: ticket → requester → email identities, briefly cached."""
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from concurrent.futures import TimeoutError as FuturesTimeout
+from typing import Any
+
+from backend.cache import Cache, cache_key
+from backend.errors import NotFound, SourceTimeout
+from backend.sources.http import Deadline, SourceClient, shape_error
+
+SYSTEM = "zendesk"
+
+
+class ZendeskClient:
+    """Resolves the requester of a ticket through the Zendesk API (API-token basic auth)."""
+
+    def __init__(self, settings: Any, cache: Cache):
+        self.cache = cache
+        self.ttl_s = settings.zendesk_cache_ttl_s
+        self.http = SourceClient(
+            SYSTEM, settings.zendesk_url.rstrip("/") + "/api/v2",
+            auth=(f"{settings.zendesk_email}/token", settings.zendesk_api_token),
+            pool_size=settings.pool_size, call_timeout_ms=settings.call_timeout_ms, retries=settings.retries,
+            breaker_failures=settings.breaker_failures, breaker_reset_s=settings.breaker_reset_s)
+
+    def requester(self, ticket_id: int, deadline: Deadline, executor: Executor,
+                  refresh: bool = False) -> dict:
+        """{"ticket_id", "user_id", "emails", "external_id"} of the ticket's requester.
+
+        Raises NotFound when Zendesk does not know the ticket (or its requester); SourceError when
+        Zendesk cannot be asked. The short TTL bounds how long a changed requester goes unnoticed.
+        """
+        key = cache_key(SYSTEM, "requester", str(ticket_id))
+        if not refresh:
+            hit = self.cache.get(key)
+            if isinstance(hit, dict):
+                return hit
+        ticket = self.http.get(f"/tickets/{int(ticket_id)}.json", None, deadline, allow_404=True)
+        if ticket is None:
+            raise NotFound(f"ticket {int(ticket_id)} does not exist in Zendesk", code="ticket_not_found")
+        requester_id = _field(ticket, "ticket", "requester_id")
+        if not isinstance(requester_id, int):
+            raise shape_error(SYSTEM, "ticket without requester_id")
+        # The user and its identities are independent: ask for both at once.
+        user_call = executor.submit(self.http.get, f"/users/{requester_id}.json", None, deadline,
+                                    allow_404=True)
+        identities = self.http.get(f"/users/{requester_id}/identities.json", None, deadline, allow_404=True)
+        try:
+            user = user_call.result(timeout=deadline.remaining() + 0.1)
+        except FuturesTimeout:
+            user_call.cancel()
+            raise SourceTimeout(SYSTEM, "user lookup did not finish before the deadline") from None
+        if user is None or identities is None:
+            raise NotFound(f"requester of ticket {int(ticket_id)} does not exist in Zendesk",
+                           code="requester_not_found")
+        resolved = _requester(int(ticket_id), requester_id, user, identities)
+        self.cache.set(key, resolved, ttl_s=self.ttl_s)
+        return resolved
+
+    def probe(self, deadline: Deadline) -> None:
+        """A cheap authenticated call for readiness (a 404 still proves the API answers)."""
+        self.http.get("/tickets/0.json", None, deadline, allow_404=True)
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.http.close()
+
+
+def _field(payload: Any, wrapper: str, name: str) -> Any:
+    if not isinstance(payload, dict) or not isinstance(payload.get(wrapper), dict):
+        raise shape_error(SYSTEM, f"answer without {wrapper!r} object")
+    return payload[wrapper].get(name)
+
+
+def _requester(ticket_id: int, user_id: int, user: Any, identities: Any) -> dict:
+    emails: list[str] = []
+    primary = _field(user, "user", "email")
+    if isinstance(primary, str) and primary:
+        emails.append(primary)
+    if not isinstance(identities, dict) or not isinstance(identities.get("identities"), list):
+        raise shape_error(SYSTEM, "identities answer without a list")
+    for identity in identities["identities"]:
+        if not isinstance(identity, dict) or identity.get("type") != "email":
+            continue
+        value = identity.get("value")
+        if isinstance(value, str) and value.lower() not in (e.lower() for e in emails):
+            emails.append(value)
+    external_id = _field(user, "user", "external_id")
+    return {"ticket_id": ticket_id, "user_id": user_id, "emails": emails,
+            "external_id": external_id if isinstance(external_id, str) and external_id else None}
