@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from statistics import median
 
 MAD_TO_SIGMA = 1.4826  # makes the MAD estimate a standard deviation for normal data
+MIN_WEEKS = 3  # fewer past weeks than this is not a baseline worth alerting on
 
 
 @dataclass(frozen=True)

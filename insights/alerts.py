@@ -1,0 +1,137 @@
+"""Volume-spike check: this hour's live ticket count from the API against the warehouse baseline."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+from sqlalchemy import Engine, and_, func, select
+
+from insights.baseline import (
+    MIN_WEEKS,
+    Baseline,
+    Decision,
+    Rule,
+    baseline,
+    cooling_down,
+    evaluate,
+    hour_start,
+)
+from insights.config import Settings
+from insights.warehouse import alert_state, tickets, upsert
+from insights.zendesk import Http
+
+log = logging.getLogger("insights.alerts")
+STATE_KEY = "ticket_volume"
+
+
+class WebhookFailed(Exception):
+    """The alert webhook did not accept the message."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """The result of one check: the decision, and whether an alert went out."""
+
+    decision: Decision
+    base: Baseline | None
+    hour: datetime
+    at: datetime
+    sent: bool
+    suppressed: bool
+
+
+def rule_from(settings: Settings) -> Rule:
+    """The alert rule configured by LC_ALERT_*."""
+    return Rule(sensitivity=settings.alert_sensitivity, min_count=settings.alert_min_count,
+                min_elapsed_min=settings.alert_min_elapsed_min, cooldown_min=settings.alert_cooldown_min)
+
+
+def history(engine: Engine, hour: datetime, weeks: int) -> list[int]:
+    """Tickets created in the same weekday-hour of each of the past `weeks` weeks the warehouse covers."""
+    live = tickets.c.deleted.is_(False)
+    with engine.connect() as conn:
+        first, last = conn.execute(select(func.min(tickets.c.created_at), func.max(tickets.c.created_at))
+                                   .where(live)).one()
+        if first is None:
+            return []
+        counts = []
+        for w in range(1, weeks + 1):
+            start = hour - timedelta(weeks=w)
+            end = start + timedelta(hours=1)
+            if start < hour_start(first) or end > last:
+                continue  # outside what was exported: a zero here would be a false "quiet hour"
+            counts.append(conn.execute(select(func.count()).select_from(tickets).where(
+                and_(live, tickets.c.created_at >= start, tickets.c.created_at < end))).scalar_one())
+    return counts
+
+
+def live_count(http: Http, start: datetime, end: datetime | None) -> int:
+    """Tickets created from start (and before end, when replaying a past moment), per the search API."""
+    query = f"type:ticket created>={start:%Y-%m-%dT%H:%M:%SZ}"
+    if end is not None:
+        query += f" created<{end:%Y-%m-%dT%H:%M:%SZ}"
+    body = http.get_json("/api/v2/search/count.json", {"query": query})
+    count = body.get("count")
+    if not isinstance(count, int):
+        raise ValueError("search/count answered without an integer count")
+    return count
+
+
+def message(d: Decision, base: Baseline, hour: datetime, at: datetime, rule: Rule) -> dict:
+    """The Slack-compatible webhook body for an alert."""
+    minutes = int((at - hour).total_seconds() // 60)
+    text = (f"Ticket volume spike: {d.count} tickets since {hour:%H:%M} UTC ({minutes} min), "
+            f"expected about {d.expected:.0f} by now (alert threshold {d.threshold:.0f}).")
+    detail = (f"*{d.count}* tickets created since {hour:%a %d %b %H:%M} UTC ({minutes} min into the hour).\n"
+              f"Expected about *{d.expected:.0f}* by now: median {base.median:g} per hour for this weekday "
+              f"and hour over the past {base.weeks} weeks; alert threshold *{d.threshold:.0f}*.")
+    return {
+        "text": text,
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "Ticket volume spike"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": detail}},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text":
+                f"insights alerts · sensitivity {rule.sensitivity:g} · cooldown {rule.cooldown_min} min"}]},
+        ],
+    }
+
+
+def post(url: str, body: dict, timeout: float) -> None:
+    """POST the alert; raises WebhookFailed unless the webhook answers 2xx."""
+    try:
+        resp = requests.post(url, json=body, timeout=timeout)
+    except requests.RequestException as exc:
+        raise WebhookFailed(f"alert webhook unreachable: {type(exc).__name__}") from exc
+    if not 200 <= resp.status_code < 300:
+        raise WebhookFailed(f"alert webhook answered HTTP {resp.status_code}")
+
+
+def check(settings: Settings, engine: Engine, http: Http, at: datetime) -> Check:
+    """One check as of `at` (naive UTC): alert through the webhook and the log unless cooling down."""
+    rule = rule_from(settings)
+    hour = hour_start(at)
+    past = history(engine, hour, settings.alert_weeks)
+    base = baseline(past) if len(past) >= MIN_WEEKS else None
+    count = live_count(http, hour, at)
+    decision = evaluate(count, base, (at - hour).total_seconds() / 60, rule)
+    if not decision.alert or base is None:
+        log.info("volume check %s: %d tickets, threshold %.1f - %s", f"{at:%Y-%m-%dT%H:%M}Z", count,
+                 decision.threshold, decision.reason)
+        return Check(decision, base, hour, at, sent=False, suppressed=False)
+    with engine.connect() as conn:
+        last = conn.execute(select(alert_state.c.last_alert_at)
+                            .where(alert_state.c.key == STATE_KEY)).scalar_one_or_none()
+    if cooling_down(last, at, rule.cooldown_min):
+        log.info("volume spike continues (%d tickets, threshold %.1f); alerted at %s, cooling down",
+                 count, decision.threshold, f"{last:%Y-%m-%dT%H:%M}Z")
+        return Check(decision, base, hour, at, sent=False, suppressed=True)
+    body = message(decision, base, hour, at, rule)
+    log.warning("ALERT %s", body["text"])
+    if settings.alert_webhook_url:
+        post(settings.alert_webhook_url, body, settings.zendesk_timeout_s)
+    # Only a delivered alert starts the cooldown: a failed delivery is retried by the next check.
+    with engine.begin() as conn:
+        upsert(conn, alert_state, [{"key": STATE_KEY, "last_alert_at": at, "last_count": count}])
+    return Check(decision, base, hour, at, sent=True, suppressed=False)

@@ -1,0 +1,128 @@
+"""Zendesk API access: zenpy for simple calls, a requests session for page-by-page exports."""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import requests
+from zenpy import Zenpy
+
+from insights.config import Settings
+
+log = logging.getLogger("insights.zendesk")
+MAX_ATTEMPTS = 4  # per request, for connection errors, 5xx and unreadable bodies
+
+
+class ZendeskUnavailable(Exception):
+    """The API cannot be reached, keeps failing, or rate-limits us past the waiting budget."""
+
+
+class ZendeskRefused(Exception):
+    """The API refused the request for good (bad credentials, bad request): retrying won't help."""
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date); None if absent/invalid."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class Http:
+    """GETs JSON from the Zendesk API with API-token auth, bounded retries and Retry-After waits."""
+
+    def __init__(self, settings: Settings, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.base = settings.zendesk_url.rstrip("/")
+        self.timeout = settings.zendesk_timeout_s
+        self.budget = settings.retry_budget_s  # total seconds we accept to wait on 429s and retries
+        self.waited = 0.0
+        self.requests = 0
+        self.sleep = sleep
+        self.session = requests.Session()
+        self.session.auth = (f"{settings.zendesk_email}/token", settings.zendesk_api_token)
+        self.session.headers["Accept"] = "application/json"
+
+    def url(self, path: str) -> str:
+        """An absolute URL for an API path ('/api/v2/...') or a next-page URL given by the API."""
+        return path if path.startswith(("http://", "https://")) else self.base + path
+
+    def _wait(self, seconds: float, why: str) -> None:
+        if self.waited + seconds > self.budget:
+            raise ZendeskUnavailable(f"{why}; waiting {seconds:.0f}s more would exceed the "
+                                     f"{self.budget:.0f}s budget")
+        log.warning("%s; waiting %.1fs", why, seconds)
+        self.waited += seconds
+        self.sleep(seconds)
+
+    def get_json(self, path: str, params: dict | None = None) -> dict:
+        """The JSON body of GET path; raises ZendeskUnavailable / ZendeskRefused."""
+        url = self.url(path)
+        endpoint = urlsplit(url).path  # logged instead of the full URL (queries may carry search terms)
+        failures = 0
+        while True:
+            self.requests += 1
+            try:
+                resp = self.session.get(url, params=params, timeout=self.timeout)
+            except requests.RequestException as exc:
+                failures += 1
+                if failures >= MAX_ATTEMPTS:
+                    raise ZendeskUnavailable(f"{endpoint}: {type(exc).__name__}") from exc
+                self._wait(2.0 ** (failures - 1), f"{endpoint}: {type(exc).__name__}")
+                continue
+            if resp.status_code == 429 or (resp.status_code == 503 and "Retry-After" in resp.headers):
+                wait = retry_after_seconds(resp.headers.get("Retry-After"))
+                self._wait(60.0 if wait is None else wait, f"{endpoint}: rate limited ({resp.status_code})")
+                continue
+            if resp.status_code in (401, 403):
+                raise ZendeskRefused(f"{endpoint}: {resp.status_code} - check LC_ZENDESK_EMAIL and "
+                                     "LC_ZENDESK_API_TOKEN")
+            if 400 <= resp.status_code < 500:
+                raise ZendeskRefused(f"{endpoint}: {resp.status_code} {resp.text[:200]}")
+            if resp.status_code >= 500:
+                failures += 1
+                if failures >= MAX_ATTEMPTS:
+                    raise ZendeskUnavailable(f"{endpoint}: HTTP {resp.status_code}")
+                self._wait(2.0 ** (failures - 1), f"{endpoint}: HTTP {resp.status_code}")
+                continue
+            try:
+                body = resp.json()
+            except ValueError:
+                body = None
+            if isinstance(body, dict):
+                return body
+            failures += 1
+            if failures >= MAX_ATTEMPTS:
+                raise ZendeskUnavailable(f"{endpoint}: the answer is not a JSON object")
+            self._wait(2.0 ** (failures - 1), f"{endpoint}: unreadable answer")
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.session.close()
+
+
+def zenpy_client(settings: Settings) -> Zenpy:
+    """A zenpy client for LC_ZENDESK_URL: a *.zendesk.com account, or any other server (the sandbox)."""
+    parts = urlsplit(settings.zendesk_url)
+    host = parts.hostname or ""
+    if host.endswith(".zendesk.com"):
+        subdomain = host.split(".")[0]
+        os.environ.pop("ZENPY_FORCE_SCHEME", None)
+        os.environ.pop("ZENPY_FORCE_NETLOC", None)
+    else:
+        # zenpy builds https://<subdomain>.zendesk.com URLs; these variables redirect it to the server.
+        subdomain = "sandbox"
+        os.environ["ZENPY_FORCE_SCHEME"] = parts.scheme
+        os.environ["ZENPY_FORCE_NETLOC"] = parts.netloc
+    return Zenpy(subdomain=subdomain, email=settings.zendesk_email, token=settings.zendesk_api_token,
+                 timeout=settings.zendesk_timeout_s, ratelimit_budget=max(1, int(settings.retry_budget_s)))
