@@ -58,8 +58,8 @@ def learner_context() -> ResponseReturnValue:
     g.agent_sub = agent.sub
     state.limiter.check(agent)
     payload = json_body(settings.max_body_bytes)
-    bound = settings.ticket_bound_active and agent.ticket_id is not None
-    lookup = parse_lookup(payload, identifier_required=not bound)
+    # In ticket-bound mode the requester comes from the ticket; the context layer insists on its id.
+    lookup = parse_lookup(payload, identifier_required=not settings.ticket_bound_active)
     started = time.perf_counter()
     try:
         result: LookupResult = state.service().lookup(lookup, agent)

@@ -1,0 +1,89 @@
+"""Rate limit per agent (iss + sub): 429 with Retry-After, shared across workers through Redis."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from backend import create_app
+from backend.lookup import Agent
+from backend.ratelimit import RateLimiter
+from tests.backend.conftest import base_config, bearer, token
+from tests.servers import free_port
+
+URL = "/api/v1/learner-context"
+
+
+def hit(client, sub: str = "42", iss: str = "https://acme.zendesk.com"):
+    # text/plain gets a 415 after the limit is counted: cheap requests that still count
+    return client.post(URL, headers=bearer(token(sub=sub, iss=iss)), data="x", content_type="text/plain")
+
+
+@pytest.fixture(params=["memory", "redis"])
+def storage(request) -> str:
+    return "" if request.param == "memory" else request.getfixturevalue("redis_url")
+
+
+def test_over_the_limit_is_429_with_retry_after(tmp_path, storage):
+    app = create_app(base_config(tmp_path, rate_limit="3/minute", redis_url=storage))
+    client = app.test_client()
+    assert [hit(client).status_code for _ in range(3)] == [415, 415, 415]
+    resp = hit(client)
+    assert resp.status_code == 429
+    assert resp.json["error"]["code"] == "rate_limited"
+    assert 1 <= int(resp.headers["Retry-After"]) <= 60
+    assert resp.json["error"]["details"]["retry_after_s"] == int(resp.headers["Retry-After"])
+    assert resp.headers["Cache-Control"] == "no-store"
+    app.extensions["lc"].limiter.reset()
+
+
+def test_the_limit_is_per_agent_not_global(tmp_path, storage):
+    app = create_app(
+        base_config(
+            tmp_path,
+            rate_limit="2/minute",
+            redis_url=storage,
+            jwt_issuers=("https://acme.zendesk.com", "https://beta.zendesk.com"),
+        )
+    )
+    client = app.test_client()
+    assert [hit(client, "1").status_code for _ in range(3)] == [415, 415, 429]
+    assert hit(client, "2").status_code == 415  # another agent
+    assert hit(client, "1", iss="https://beta.zendesk.com").status_code == 415  # same id, other account
+    app.extensions["lc"].limiter.reset()
+
+
+def test_unauthenticated_requests_do_not_consume_an_agents_quota(tmp_path):
+    app = create_app(base_config(tmp_path, rate_limit="2/minute"))
+    client = app.test_client()
+    for _ in range(5):
+        assert client.post(URL, json={}).status_code == 401
+    assert [hit(client).status_code for _ in range(2)] == [415, 415]
+
+
+def test_redis_shares_the_count_between_workers(tmp_path, redis_url):
+    prefix = f"lc-test-{uuid.uuid4().hex}"
+    apps = [
+        create_app(
+            base_config(tmp_path, rate_limit="4/minute", redis_url=redis_url, RATE_LIMIT_PREFIX=prefix)
+        )
+        for _ in range(2)
+    ]
+    first, second = (a.test_client() for a in apps)
+    assert [
+        hit(first).status_code,
+        hit(second).status_code,
+        hit(first).status_code,
+        hit(second).status_code,
+    ] == [415] * 4
+    assert hit(first).status_code == 429
+    assert hit(second).status_code == 429
+    apps[0].extensions["lc"].limiter.reset()
+
+
+def test_redis_down_fails_open_rather_than_failing_lookups():
+    limiter = RateLimiter("1/minute", f"redis://127.0.0.1:{free_port()}/0")
+    agent = Agent(iss="https://acme.zendesk.com", sub="42")
+    limiter.check(agent)
+    limiter.check(agent)  # no exception: the storage is unreachable, so nothing is limited
