@@ -1,6 +1,7 @@
 """Replay the warehouse's history hour by hour through the live alert rule and score it against labels."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
@@ -95,7 +96,8 @@ def run(engine: Engine, spikes: list[Spike], rule: Rule, weeks: int, step_min: i
         if shift < hours:
             past[shift:, w - 1] = hourly[:-shift]
     enough = (~np.isnan(past)).sum(axis=1) >= MIN_WEEKS
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():  # hours without history give NaN, masked by `enough` below
+        warnings.simplefilter("ignore", RuntimeWarning)
         med = np.nanmedian(past, axis=1)
         mad = np.nanmedian(np.abs(past - med[:, None]), axis=1)
     sigma = np.maximum(MAD_TO_SIGMA * mad, np.sqrt(np.maximum(med, 1.0)))
