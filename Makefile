@@ -19,7 +19,7 @@ $(NODE_STAMP): package.json
 	npm install --no-audit --no-fund --loglevel=error
 	rm -f node_modules/.installed-* && touch $@
 
-run: setup
+run: setup sdk
 	$(PY) -m scripts.run
 
 test: setup lint sdk
