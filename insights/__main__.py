@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from insights import alerts, backtest, config, export, render, report, warehouse
-from insights.zendesk import Http, ZendeskRefused, ZendeskUnavailable
+from insights.zendesk import Http, ZendeskRefused, ZendeskUnavailable, zenpy_client
 
 OK, FAILURE, USAGE, UNAVAILABLE = 0, 1, 2, 3
 log = logging.getLogger("insights")
@@ -61,7 +61,10 @@ def cmd_export(settings: config.Settings, args: argparse.Namespace) -> int:
     engine = open_warehouse(settings)
     http = Http(settings)
     try:
-        summary = export.Exporter(http, engine, settings.export_page_size).run(args.since)
+        start = warehouse.parse_time(settings.export_start) if settings.export_start else None
+        client = zenpy_client(settings)
+        exporter = export.Exporter(http, client, engine, settings.export_page_size, start=start)
+        summary = exporter.run(args.since)
     finally:
         http.close()
     print(summary.line())

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ class Settings:
     zendesk_timeout_s: float = 30.0
     warehouse_url: str = f"sqlite:///{ROOT / 'var' / 'warehouse.db'}"
     export_page_size: int = 1000
+    export_start: str = ""
     retry_budget_s: float = 120.0
     alert_webhook_url: str = ""
     alert_weeks: int = 8
@@ -44,6 +46,7 @@ ENV_NAMES: dict[str, str] = {
     "zendesk_timeout_s": "LC_ZENDESK_TIMEOUT_S",
     "warehouse_url": "LC_WAREHOUSE_URL",
     "export_page_size": "LC_EXPORT_PAGE_SIZE",
+    "export_start": "LC_EXPORT_START",
     "retry_budget_s": "LC_EXPORT_RETRY_BUDGET_S",
     "alert_webhook_url": "LC_ALERT_WEBHOOK_URL",
     "alert_weeks": "LC_ALERT_BASELINE_WEEKS",
@@ -94,6 +97,11 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     settings = Settings(**values)  # type: ignore[arg-type]
     _url("LC_ZENDESK_URL", settings.zendesk_url, problems)
     _url("LC_ALERT_WEBHOOK_URL", settings.alert_webhook_url, problems)
+    if settings.export_start:
+        try:
+            datetime.fromisoformat(settings.export_start.replace("Z", "+00:00"))
+        except ValueError:
+            problems.append("LC_EXPORT_START must be a date like 2026-01-01 or an ISO time")
     if "://" not in settings.warehouse_url:
         problems.append("LC_WAREHOUSE_URL must be an SQLAlchemy URL such as sqlite:///var/warehouse.db")
     if problems:

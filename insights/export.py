@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from tqdm import tqdm
+from zenpy import Zenpy
 
 from insights import rows
 from insights.warehouse import (
@@ -21,7 +22,7 @@ from insights.warehouse import (
     tickets,
     upsert,
 )
-from insights.zendesk import Http
+from insights.zendesk import Http, agent_users
 
 RATING_LOOKBACK = timedelta(days=14)  # a rating can still change this long after it was given
 
@@ -51,8 +52,11 @@ def epoch(moment: datetime) -> int:
 class Exporter:
     """Runs each stream page by page; every page's rows and its cursor commit in one transaction."""
 
-    def __init__(self, http: Http, engine: Engine, page_size: int, progress: bool | None = None) -> None:
+    def __init__(self, http: Http, zenpy: Zenpy, engine: Engine, page_size: int, *,
+                 start: datetime | None = None, progress: bool | None = None) -> None:
         self.http = http
+        self.zenpy = zenpy
+        self.first_start = epoch(start) if start else 0  # where a stream without saved state begins
         self.engine = engine
         self.page_size = page_size
         self.summary = Summary()
@@ -70,7 +74,7 @@ class Exporter:
         if since is not None:
             return None, epoch(since)
         with self.engine.connect() as conn:
-            return get_state(conn, stream), 0
+            return get_state(conn, stream), self.first_start
 
     def tickets(self, since: datetime | None) -> None:
         """Cursor-based incremental tickets with metric_sets side-loaded; resumes from the saved cursor."""
@@ -159,12 +163,8 @@ class Exporter:
                 bar.update(len(rating_rows))
 
     def agents(self) -> None:
-        """Every agent and admin (a small list, refreshed in full on each run)."""
-        agent_rows = []
-        for role in ("agent", "admin"):
-            for page in self._paged("/api/v2/users.json", {"role": role}):
-                agent_rows += [rows.agent(u) for u in page.get("users") or []
-                               if u.get("role") in ("agent", "admin")]
+        """Every agent and admin through zenpy (a small list, refreshed in full on each run)."""
+        agent_rows = [rows.agent(u) for u in agent_users(self.zenpy) if u.get("role") in ("agent", "admin")]
         with self.engine.begin() as conn:
             upsert(conn, agents, agent_rows)
         self._count("agents", len({r["id"] for r in agent_rows}))

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import requests
 from zenpy import Zenpy
+from zenpy.lib.exception import APIException, RatelimitBudgetExceeded
 
 from insights.config import Settings
 
@@ -126,3 +127,18 @@ def zenpy_client(settings: Settings) -> Zenpy:
         os.environ["ZENPY_FORCE_NETLOC"] = parts.netloc
     return Zenpy(subdomain=subdomain, email=settings.zendesk_email, token=settings.zendesk_api_token,
                  timeout=settings.zendesk_timeout_s, ratelimit_budget=max(1, int(settings.retry_budget_s)))
+
+
+def agent_users(client: Zenpy) -> list[dict]:
+    """Agents and admins as Zendesk JSON dicts, via zenpy; raises ZendeskUnavailable / ZendeskRefused."""
+    try:
+        return [u.to_dict() for role in ("agent", "admin") for u in client.users(role=role)]
+    except RatelimitBudgetExceeded as exc:
+        raise ZendeskUnavailable("users.json: rate limited past the waiting budget") from exc
+    except APIException as exc:
+        status = getattr(getattr(exc, "response", None), "status_code", None)
+        if status is not None and 400 <= status < 500:
+            raise ZendeskRefused(f"users.json: {status}") from exc
+        raise ZendeskUnavailable(f"users.json: HTTP {status}") from exc
+    except (requests.RequestException, ValueError) as exc:
+        raise ZendeskUnavailable(f"users.json: {type(exc).__name__}") from exc

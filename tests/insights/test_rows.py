@@ -1,0 +1,43 @@
+"""Zendesk JSON to warehouse rows, and reading Retry-After."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from insights import rows
+from insights.zendesk import retry_after_seconds
+
+
+def test_a_deleted_ticket_is_flagged_and_keeps_no_requester_details():
+    row = rows.ticket({"id": 7, "status": "deleted", "created_at": "2026-11-16T09:30:00Z",
+                       "updated_at": "2026-11-16T10:00:00+01:00", "via": {"channel": "web"},
+                       "tags": ["lc_paid", "refund"], "requester_id": 55, "subject": "private text"})
+    assert row["deleted"] is True and row["status"] == "deleted"
+    assert row["updated_at"] == datetime(2026, 11, 16, 9, 0)
+    assert row["channel"] == "web" and row["tags"] == "lc_paid refund"
+    assert "subject" not in row
+
+
+def test_metric_sets_keep_calendar_minutes():
+    row = rows.metric({"id": 1, "ticket_id": 7, "replies": 1, "reopens": 0,
+                       "reply_time_in_minutes": {"calendar": 42, "business": 30},
+                       "full_resolution_time_in_minutes": {"calendar": None, "business": None},
+                       "solved_at": None, "updated_at": "2026-11-16T09:30:00Z"})
+    assert (row["first_reply_min"], row["full_resolution_min"], row["solved_at"]) == (42, None, None)
+
+
+def test_comment_events_come_from_child_events_only():
+    event = {"id": 1, "ticket_id": 7, "updater_id": 3, "created_at": "2026-11-16T09:30:00Z",
+             "child_events": [{"id": 11, "event_type": "Comment", "public": True, "author_id": 4},
+                              {"id": 12, "event_type": "Change", "field_name": "status"},
+                              {"id": 13, "event_type": "Comment", "public": False}]}
+    out = rows.comments(event)
+    assert [(c["id"], c["author_id"], c["public"]) for c in out] == [(11, 4, True), (13, 3, False)]
+    assert out[0]["created_at"] == datetime(2026, 11, 16, 9, 30)
+
+
+def test_retry_after_accepts_seconds_and_http_dates():
+    assert retry_after_seconds("7") == 7.0
+    ten = datetime(2026, 11, 23, 10, tzinfo=UTC).timestamp()
+    assert retry_after_seconds("Mon, 23 Nov 2026 10:00:30 GMT", now=ten) == 30.0
+    assert retry_after_seconds("Mon, 23 Nov 2026 09:00:00 GMT", now=ten) == 0.0
+    assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
