@@ -1,0 +1,112 @@
+// Dates, times, money, names of countries and languages, and masking — all through Intl.
+
+/** The IANA zone if Intl knows it, else null. */
+export function safeTimeZone(zone) {
+  if (!zone || typeof zone !== 'string') return null;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    return null;
+  }
+}
+
+/** ZAF's currentUser.timeZone is an object ({ianaName, name}) in Support; accept a string too. */
+export function agentTimeZone(value) {
+  if (value && typeof value === 'object') return safeTimeZone(value.ianaName) || safeTimeZone(value.name);
+  return safeTimeZone(value);
+}
+
+function toDate(value) {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** A date (no time) in the given zone, e.g. "24 nov. 2026"; '' for no/invalid value. */
+export function formatDate(value, locale, timeZone) {
+  const date = toDate(value);
+  if (!date) return '';
+  const zone = safeTimeZone(timeZone) || 'UTC';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: zone }).format(date);
+}
+
+/** Date and time with the zone's short name, e.g. "24 Nov 2026, 07:10 GMT+8". */
+export function formatDateTime(value, locale, timeZone) {
+  const date = toDate(value);
+  if (!date) return '';
+  const zone = safeTimeZone(timeZone) || 'UTC';
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+    timeZone: zone, timeZoneName: 'short',
+  }).format(date);
+}
+
+/** The wall-clock time now in a zone, e.g. "14:05 CET"; '' for an unknown zone. */
+export function localTime(now, locale, timeZone) {
+  const zone = safeTimeZone(timeZone);
+  if (!zone) return '';
+  return new Intl.DateTimeFormat(locale, {
+    hour: '2-digit', minute: '2-digit', timeZone: zone, timeZoneName: 'short',
+  }).format(toDate(now) || new Date());
+}
+
+/** "in 3 days" / "dans 3 jours" / "3天后" relative to now, by whole days or hours. */
+export function relativeTime(value, now, locale) {
+  const date = toDate(value);
+  const ref = toDate(now);
+  if (!date || !ref) return '';
+  const hours = (date - ref) / 3600000;
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  return Math.abs(hours) < 24 ? rtf.format(Math.round(hours), 'hour') : rtf.format(Math.round(hours / 24), 'day');
+}
+
+/** A decimal string and ISO 4217 code as money in the locale; the raw text when unparsable. */
+export function formatMoney(amount, currency, locale) {
+  const number = Number(amount);
+  if (amount === null || amount === undefined || amount === '' || !Number.isFinite(number)) return '';
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: String(currency || '') }).format(number);
+  } catch {
+    return `${amount} ${currency || ''}`.trim();
+  }
+}
+
+/** 0–100 as a percentage in the locale. */
+export function formatPercent(pct, locale) {
+  const number = Number(pct);
+  if (pct === null || pct === undefined || !Number.isFinite(number)) return '';
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(number / 100);
+}
+
+function displayName(code, locale, type) {
+  if (!code) return '';
+  try {
+    return new Intl.DisplayNames([locale], { type, fallback: 'code' }).of(code) || code;
+  } catch {
+    return String(code);
+  }
+}
+
+/** "FR" -> "France" / "法国". */
+export const countryName = (code, locale) => displayName(String(code || '').toUpperCase(), locale, 'region');
+/** "fr" -> "French" / "français". */
+export const languageName = (code, locale) => displayName(code, locale, 'language');
+
+const DOT = '•••';
+
+/** "amelie.durand@example.fr" -> "a•••@e•••.fr": enough to compare, not to read. */
+export function maskEmail(email) {
+  if (!email || !String(email).includes('@')) return email ? DOT : '';
+  const [local, domain] = String(email).split('@');
+  const dot = domain.lastIndexOf('.');
+  const tld = dot > 0 ? domain.slice(dot) : '';
+  return `${local.slice(0, 1)}${DOT}@${domain.slice(0, 1)}${DOT}${tld}`;
+}
+
+/** "Amélie Durand" -> "A••• D•••"; works on any script by code points. */
+export function maskName(name) {
+  if (!name) return '';
+  return String(name).trim().split(/\s+/).map((part) => `${Array.from(part)[0]}${DOT}`).join(' ');
+}

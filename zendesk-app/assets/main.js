@@ -1,0 +1,139 @@
+// Bootstrap and controller: ZAF handshake, the lookup, actions, rendering and resize.
+import { buildBody, configProblems, readResponse, requestOptions } from './api.js';
+import { agentTimeZone, maskEmail, maskName } from './format.js';
+import { resolveLocale, translator } from './i18n.js';
+import { searchSuggestions, normaliseManualSearch } from './references.js';
+import { readSettings } from './settings.js';
+import { buildSummary, summaryLocale } from './summary.js';
+import { copyText, resizer, setScheme, watchScheme } from './platform.js';
+import { page } from './views/page.js';
+
+const GUARD_MS = 15000; // never spin forever, whatever the proxy does
+const root = document.getElementById('app');
+const live = document.getElementById('lc-status');
+const toastEl = document.getElementById('lc-toast');
+
+const s = {
+  client: null, settings: readSettings(), context: {}, ticket: {}, user: {}, t: translator('en'),
+  view: { phase: 'loading' }, manual: null, manualDraft: { kind: 'email', value: '' }, manualError: null,
+  expanded: new Set(), revealed: new Set(), ticketTags: [], seq: 0, lastState: null,
+};
+
+function announce(text) {
+  live.textContent = '';
+  live.textContent = text;
+}
+
+function toast(key, params) {
+  toastEl.textContent = s.t(key, params);
+  toastEl.hidden = false;
+  announce(toastEl.textContent);
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { toastEl.hidden = true; }, 4000);
+}
+
+const act = {
+  refresh: () => lookup({ refresh: true }),
+  toggle: (key) => { s.expanded.has(key) ? s.expanded.delete(key) : s.expanded.add(key); render(); },
+  reveal: (id) => { s.revealed.has(id) ? s.revealed.delete(id) : s.revealed.add(id); render(); },
+  copy: (value) => copyText(value).then(() => toast('toast.copied', { value }), () => toast('toast.copy_failed')),
+  back: () => { s.manual = null; lookup({}); },
+  manual: (kind, value) => {
+    const checked = normaliseManualSearch(kind, value);
+    s.manualDraft = { kind, value };
+    if (checked.error) { s.manualError = checked.error; render(); return; }
+    s.manualError = null;
+    s.manual = checked;
+    lookup({});
+  },
+  insert: (match) => {
+    const text = buildSummary(match, { locale: summaryLocale(match.learner, s.t.locale), showPayments: s.settings.show_payments });
+    s.client.invoke('comment.appendText', text).then(() => toast('toast.inserted'), () => toast('toast.action_failed'));
+  },
+  addTags: (tags) => {
+    s.client.invoke('ticket.tags.add', tags).then(() => {
+      s.ticketTags = [...new Set([...s.ticketTags, ...tags])];
+      render();
+      toast('toast.tags_added', { tags: tags.join(', ') });
+    }, () => toast('toast.action_failed'));
+  },
+};
+
+function render() {
+  const ui = {
+    t: s.t, locale: s.t.locale, agentZone: agentTimeZone(s.user.timeZone), now: new Date(), settings: s.settings,
+    expanded: s.expanded, revealed: s.revealed, act, manual: s.manual, manualDraft: s.manualDraft,
+    manualError: s.manualError, ticketTags: s.ticketTags, maskEmail, maskName,
+    suggestions: searchSuggestions(s.ticket.subject, s.ticket.description),
+  };
+  const focusKey = document.activeElement && document.activeElement.getAttribute('data-key');
+  const { state, nodes } = page(ui, s.view);
+  root.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
+  root.dataset.state = state;
+  if (focusKey) {
+    const again = root.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
+    if (again) again.focus();
+  }
+  if (state !== s.lastState) announce(s.t(`announce.${state}`));
+  s.lastState = state;
+  resizer.now();
+}
+
+async function lookup({ refresh = false }) {
+  const problems = configProblems(s.settings);
+  if (problems.length) { s.view = { phase: 'not-configured', problems }; render(); return; }
+  const seq = ++s.seq; // a newer lookup (requester changed, refresh) wins over a slower older one
+  s.view = { phase: 'loading' };
+  render();
+  const body = buildBody(s.ticket, { refresh, manual: s.manual });
+  const options = requestOptions(s.settings, s.context, s.user, body);
+  let result;
+  try {
+    const call = s.client.request(options).then(readResponse, readResponse);
+    const guard = new Promise((resolve) => { setTimeout(() => resolve({ kind: 'error', code: 'timeout', status: 0 }), GUARD_MS); });
+    result = await Promise.race([call, guard]);
+  } catch {
+    result = { kind: 'error', code: 'network', status: 0 };
+  }
+  if (seq !== s.seq) return;
+  if (result.kind === 'ok') s.view = { phase: 'ready', data: result.data };
+  else s.view = { phase: result.kind === 'unauthorized' ? 'unauthorized' : 'error', error: result };
+  render();
+}
+
+async function loadTicket() {
+  const paths = ['ticket.requester', 'ticket.id', 'ticket.subject', 'ticket.description', 'ticket.tags', 'currentUser'];
+  const got = await s.client.get(paths).catch(() => ({}));
+  s.ticket = {
+    requester: got['ticket.requester'] || {}, id: got['ticket.id'] ?? s.context.ticketId,
+    subject: got['ticket.subject'] || '', description: got['ticket.description'] || '',
+  };
+  s.ticketTags = Array.isArray(got['ticket.tags']) ? got['ticket.tags'] : [];
+  s.user = got.currentUser || {};
+  s.t = translator(resolveLocale(s.user.locale));
+  document.documentElement.lang = s.t.locale;
+}
+
+function start() {
+  const client = window.ZAFClient && window.ZAFClient.init();
+  if (!client) {
+    s.view = { phase: 'error', error: { code: 'no_zaf', status: 0 } };
+    render();
+    return;
+  }
+  s.client = client;
+  resizer.start(root, (height) => client.invoke('resize', { width: '100%', height: `${height}px` }));
+  watchScheme(client);
+  client.on('app.registered', async (data) => {
+    s.settings = readSettings((data && data.metadata && data.metadata.settings) || {});
+    s.context = (data && data.context) || {};
+    await loadTicket();
+    lookup({});
+  });
+  const requery = () => { clearTimeout(requery.timer); requery.timer = setTimeout(async () => { s.manual = null; await loadTicket(); lookup({}); }, 300); };
+  client.on('ticket.requester.email.changed', requery);
+  client.on('ticket.requester.id.changed', requery);
+}
+
+setScheme(null);
+start();

@@ -1,0 +1,74 @@
+// One matched account: header, flags, sections, per-account actions.
+import { h } from '../dom.js';
+import { countryName, formatDate, languageName, localTime } from '../format.js';
+import { adminLink, flagText, whyMatched } from '../view-model.js';
+import { copyButton, pill } from './parts.js';
+import { enrolments, payments } from './sections.js';
+
+const STATUS_TONE = { active: 'success', suspended: 'danger', erased: 'danger' };
+
+function meta(label, value, testid) {
+  if (!value) return null;
+  return [h('dt', {}, label), h('dd', { testid }, value)];
+}
+
+function header(ui, match) {
+  const { t, locale } = ui;
+  const l = match.learner;
+  const masked = ui.settings.mask_pii && !ui.revealed.has(l.id);
+  const name = l.name ? (masked ? ui.maskName(l.name) : l.name) : t('learner.no_name');
+  const email = l.email ? (masked ? ui.maskEmail(l.email) : l.email) : '';
+  return h('header', { class: 'match-head' },
+    h('div', { class: 'row-head' },
+      h('h2', { class: 'learner-name', testid: 'lc-learner-name' }, name), ' ',
+      pill(t(`learner.status.${l.status}`), STATUS_TONE[l.status] || 'neutral',
+        { testid: 'lc-learner-status', dataset: { status: l.status } })),
+    email ? h('div', { class: 'muted', testid: 'lc-learner-email' }, email) : null,
+    h('div', { class: 'small' }, h('span', { class: 'mono' }, l.id), ' ', copyButton(ui, l.id)),
+    h('p', { class: 'small muted', testid: 'lc-match-why' }, whyMatched(match.matched_by, t, masked ? ui.maskEmail : undefined)),
+    h('dl', { class: 'meta small' },
+      meta(t('learner.country'), l.country ? countryName(l.country, locale) : '', 'lc-learner-country'),
+      meta(t('learner.local_time'), localTime(ui.now, locale, l.time_zone), 'lc-learner-local-time'),
+      meta(t('learner.language'), l.language ? languageName(l.language, locale) : '', 'lc-learner-language'),
+      meta(t('learner.member_since'), formatDate(l.member_since, locale, ui.agentZone), 'lc-learner-since'),
+      meta(t('learner.erased_at'), formatDate(l.erased_at, locale, ui.agentZone), 'lc-learner-erased')),
+    ui.settings.mask_pii ? h('button', {
+      type: 'button', class: 'link', testid: 'lc-reveal', 'aria-pressed': String(!masked),
+      'data-key': `reveal-${l.id}`, on: { click: () => ui.act.reveal(l.id) },
+    }, masked ? t('action.reveal') : t('action.hide')) : null);
+}
+
+function flags(ui, match) {
+  const list = match.flags || [];
+  if (!list.length) return null;
+  const masked = ui.settings.mask_pii && !ui.revealed.has(match.learner.id);
+  return h('ul', { class: 'flags', testid: 'lc-flags', 'aria-label': ui.t('section.flags') }, list.map((flag) => {
+    const text = flagText(flag, ui.t, { locale: ui.locale, agentZone: ui.agentZone, maskName: masked ? ui.maskName : undefined });
+    return h('li', { class: `flag ${text.severity}`, testid: 'lc-flag', dataset: { code: flag.code, severity: text.severity } },
+      h('strong', {}, text.title), text.detail ? h('div', { class: 'small' }, text.detail) : null);
+  }));
+}
+
+function actions(ui, match) {
+  const { t } = ui;
+  const link = adminLink(ui.settings.admin_link_template, match.learner.id);
+  const insert = ui.settings.allow_insert_reply && match.learner.status !== 'erased'
+    ? h('button', { type: 'button', class: 'btn primary', testid: 'lc-action-insert', 'data-key': `insert-${match.learner.id}`,
+      on: { click: () => ui.act.insert(match) } }, t('action.insert'))
+    : null;
+  const admin = link
+    ? h('a', { class: 'btn', href: link, target: '_blank', rel: 'noopener noreferrer', testid: 'lc-action-admin' },
+      t('action.admin'))
+    : null;
+  return insert || admin ? h('div', { class: 'actions' }, insert, admin) : null;
+}
+
+/** The card of one matched account. */
+export function matchCard(ui, match, issues) {
+  return h('article', { class: 'card', testid: 'lc-match', dataset: { learnerId: match.learner.id } },
+    header(ui, match),
+    flags(ui, match),
+    actions(ui, match),
+    enrolments(ui, match, issues),
+    ui.settings.show_payments ? payments(ui, match, issues) : null);
+}

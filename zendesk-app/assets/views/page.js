@@ -1,0 +1,55 @@
+// Composes the panel for the controller's state; returns the data-state name and the nodes.
+import { h } from '../dom.js';
+import { sectionIssues, stateOf, tagsToAdd } from '../view-model.js';
+import { matchCard } from './match.js';
+import { banner } from './parts.js';
+import { references } from './sections.js';
+import { errorState, loading, manualForm, notConfigured, notFound, unauthorized } from './states.js';
+
+function toolbar(ui, data) {
+  const { t } = ui;
+  const tags = tagsToAdd(data.suggested_tags, ui.ticketTags);
+  const addTags = ui.settings.allow_add_tags && (data.suggested_tags || []).length
+    ? h('button', {
+      type: 'button', class: 'btn', testid: 'lc-action-tags', 'data-key': 'tags', disabled: !tags.length,
+      title: (data.suggested_tags || []).join(' '), on: { click: () => ui.act.addTags(tags) },
+    }, tags.length ? t.plural('action.add_tags', tags.length) : t('action.tags_added'))
+    : null;
+  return h('div', { class: 'actions toolbar' }, addTags,
+    h('button', { type: 'button', class: 'btn', testid: 'lc-action-refresh', 'data-key': 'refresh',
+      on: { click: () => ui.act.refresh() } }, t('action.refresh')));
+}
+
+function manualBadge(ui) {
+  return h('div', { class: 'banner info', testid: 'lc-manual-badge' },
+    h('span', {}, ui.t('manual.badge', { value: ui.manual.value })),
+    h('button', { type: 'button', class: 'btn small', testid: 'lc-manual-back', 'data-key': 'manual-back',
+      on: { click: () => ui.act.back() } }, ui.t('manual.back')));
+}
+
+function ready(ui, data) {
+  const issues = sectionIssues(data.sections);
+  const learnerIssues = issues.filter((i) => i.section === 'learner');
+  const nodes = [ui.manual ? manualBadge(ui) : null, learnerIssues.map((i) => banner(ui, i))];
+  if (data.matches.length) {
+    if (data.matches.length > 1) nodes.push(h('p', { class: 'small muted' }, ui.t.plural('match.several', data.matches.length)));
+    nodes.push(h('div', { testid: 'lc-matched', class: 'matches' }, data.matches.map((m) => matchCard(ui, m, issues))));
+  } else if (learnerIssues.length) {
+    nodes.push(h('div', { class: 'card' }, manualForm(ui, ui.suggestions)));
+  } else {
+    nodes.push(notFound(ui, ui.suggestions));
+  }
+  nodes.push(references(ui, data.detected_references), toolbar(ui, data));
+  return nodes;
+}
+
+/** {state, nodes} for the controller's view state. */
+export function page(ui, view) {
+  switch (view.phase) {
+    case 'not-configured': return { state: view.phase, nodes: [notConfigured(ui, view.problems)] };
+    case 'unauthorized': return { state: view.phase, nodes: [unauthorized(ui, view.error)] };
+    case 'error': return { state: view.phase, nodes: [errorState(ui, view.error)] };
+    case 'ready': return { state: stateOf(view.data), nodes: ready(ui, view.data) };
+    default: return { state: 'loading', nodes: [loading(ui)] };
+  }
+}

@@ -1,0 +1,74 @@
+// Small shared pieces: section frame, partial banner, "show all", copy button, pills.
+import { h } from '../dom.js';
+import { formatDateTime } from '../format.js';
+import { visibleItems } from '../view-model.js';
+
+/** A titled section with its partial banners; body is a list of nodes. */
+export function section(ui, { testid, title, issues = [], body }) {
+  return h('section', { class: 'section', testid, 'aria-label': title },
+    h('h3', { class: 'section-title' }, title),
+    issues.map((issue) => banner(ui, issue)),
+    body);
+}
+
+/** "Payments unavailable — data as of 10:02" with a retry button. */
+export function banner(ui, issue) {
+  const { t } = ui;
+  const asOf = issue.as_of
+    ? t('partial.as_of', { time: formatDateTime(issue.as_of, ui.locale, ui.agentZone) })
+    : t('partial.no_data');
+  return h('div', {
+    class: 'banner warning', role: 'status', testid: 'lc-section-status',
+    dataset: { section: issue.section, status: issue.status },
+  },
+  h('span', {}, t('partial.message', { section: t(`section.${issue.section}`), status: t(`status.${issue.status}`) }),
+    ' ', h('span', { class: 'muted' }, asOf)),
+  h('button', { type: 'button', class: 'btn small', testid: 'lc-section-retry', 'data-key': `retry-${issue.section}`,
+    on: { click: () => ui.act.refresh() } }, t('action.retry')));
+}
+
+/** A list showing the first items plus a "show all (N)" toggle with aria-expanded. */
+export function longList(ui, { key, items, total, render, testid, empty }) {
+  const list = items || [];
+  const expanded = ui.expanded.has(key);
+  const { shown, all } = visibleItems(list, expanded, total);
+  if (!all) return h('p', { class: 'muted' }, empty);
+  const listId = `list-${key}`;
+  const toggle = list.length > shown.length || expanded
+    ? h('button', {
+      type: 'button', class: 'link', testid: 'lc-show-all', 'aria-expanded': String(expanded),
+      'aria-controls': listId, 'data-key': `toggle-${key}`, on: { click: () => ui.act.toggle(key) },
+    }, expanded ? ui.t('list.show_less') : ui.t('list.show_all', { count: list.length }))
+    : null;
+  // The backend caps lists; say how many exist beyond what it sent.
+  const beyond = all > list.length && (expanded || !toggle)
+    ? h('p', { class: 'muted small' }, ui.t('list.more_in_admin', { count: all - list.length }))
+    : null;
+  return [h('ul', { class: 'rows', id: listId, testid }, shown.map(render)), toggle, beyond];
+}
+
+/** A button copying an id to the clipboard. */
+export function copyButton(ui, value) {
+  return h('button', {
+    type: 'button', class: 'icon-btn', testid: 'lc-copy-id', dataset: { value },
+    'data-key': `copy-${value}`, 'aria-label': ui.t('action.copy_id', { id: value }),
+    title: ui.t('action.copy_id', { id: value }), on: { click: () => ui.act.copy(value) },
+  }, copyIcon());
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function copyIcon() {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('aria-hidden', 'true');
+  for (const [x, y] of [[5, 5], [2, 2]]) {
+    const rect = document.createElementNS(SVG, 'rect');
+    for (const [k, v] of Object.entries({ x, y, width: 9, height: 9, rx: 1.5 })) rect.setAttribute(k, String(v));
+    svg.append(rect);
+  }
+  return svg;
+}
+
+/** A coloured tag-like label. */
+export const pill = (text, tone = 'neutral', attrs = {}) => h('span', { class: `pill ${tone}`, ...attrs }, text);

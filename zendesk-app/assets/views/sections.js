@@ -1,0 +1,112 @@
+// Enrolments, payments and ticket references of a match.
+import { h } from '../dom.js';
+import { formatDate, formatDateTime, formatMoney, formatPercent, relativeTime } from '../format.js';
+import { issuesFor } from '../view-model.js';
+import { copyButton, longList, pill, section } from './parts.js';
+
+const CERT_TONE = { earned: 'success', revoked: 'danger', in_progress: 'neutral', not_eligible: 'neutral' };
+const ORDER_TONE = { paid: 'success', refunded: 'neutral', partially_refunded: 'warning', failed: 'danger', pending: 'warning' };
+
+function deadline(ui, next, learnerZone) {
+  if (!next || !next.due_at) return h('div', { class: 'muted small' }, ui.t('enrolment.no_deadline'));
+  const { t, locale } = ui;
+  return h('div', { class: 'deadline small', testid: 'lc-deadline' },
+    h('div', {}, t('enrolment.next_deadline', { title: next.title || t(`deadline.${next.kind}`) }),
+      ' · ', relativeTime(next.due_at, ui.now, locale),
+      next.extended ? [' ', pill(t('enrolment.extended'), 'warning')] : null),
+    h('div', { class: 'muted' }, t('time.learner', { time: formatDateTime(next.due_at, locale, learnerZone) })),
+    h('div', { class: 'muted' }, t('time.agent', { time: formatDateTime(next.due_at, locale, ui.agentZone) })));
+}
+
+function enrolmentRow(ui, e, learnerZone) {
+  const { t, locale } = ui;
+  const course = e.course || {};
+  const pct = Math.max(0, Math.min(100, Number(e.progress_pct) || 0));
+  const cert = (e.certificate && e.certificate.status) || 'not_eligible';
+  return h('li', { class: 'row', testid: 'lc-enrolment', dataset: { enrolmentId: e.id } },
+    h('div', { class: 'row-head' },
+      h('strong', {}, course.title || course.id || e.id), ' ', copyButton(ui, course.id || e.id)),
+    h('div', { class: 'muted small' }, [course.partner, t(`track.${e.track}`), t(`enrolment.${e.status}`)]
+      .filter(Boolean).join(' · ')),
+    h('div', { class: 'progress-line' },
+      h('div', {
+        class: 'progress', role: 'progressbar', testid: 'lc-progress', 'aria-valuemin': '0',
+        'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-label': t('enrolment.progress'),
+      }, h('span', { class: 'progress-fill', style: { width: `${pct}%` } })),
+      h('span', { class: 'small' }, formatPercent(pct, locale))),
+    deadline(ui, e.next_deadline, learnerZone),
+    h('div', { class: 'small' }, pill(t(`certificate.${cert}`), CERT_TONE[cert] || 'neutral'),
+      e.certificate && e.certificate.issued_at ? [' ', formatDate(e.certificate.issued_at, locale, ui.agentZone)] : null));
+}
+
+/** The enrolments section of a match. */
+export function enrolments(ui, match, issues) {
+  const zone = match.learner && match.learner.time_zone;
+  return section(ui, {
+    testid: 'lc-enrolments', title: ui.t('section.enrolments'), issues: issuesFor(issues, 'enrolments'),
+    body: longList(ui, {
+      key: `enrolments-${match.learner.id}`, items: match.enrolments, total: match.enrolments_total,
+      testid: 'lc-enrolment-list', empty: ui.t('enrolment.none'), render: (e) => enrolmentRow(ui, e, zone),
+    }),
+  });
+}
+
+function orderRow(ui, p) {
+  const { t, locale } = ui;
+  const refund = p.refund || {};
+  const refunded = Number(p.refunded_amount) > 0 ? formatMoney(p.refunded_amount, p.currency, locale) : null;
+  return h('li', { class: 'row', testid: 'lc-order', dataset: { orderId: p.id } },
+    h('div', { class: 'row-head' }, h('strong', {}, p.id), ' ', copyButton(ui, p.id), ' ',
+      pill(t(`order.${p.status}`), ORDER_TONE[p.status] || 'neutral')),
+    h('div', {}, (p.product && (p.product.title || (p.product.kind && t(`product.${p.product.kind}`)))) || ''),
+    h('div', { class: 'muted small' }, [formatMoney(p.amount, p.currency, locale),
+      formatDate(p.created_at, locale, ui.agentZone), p.payer && p.payer.kind ? t(`payer.${p.payer.kind}`) : ''].filter(Boolean).join(' · ')),
+    refunded ? h('div', { class: 'small' }, t('order.refunded_amount', { amount: refunded })) : null,
+    refund.reason ? h('div', { class: `small ${refund.eligible ? 'ok-text' : 'muted'}`, testid: 'lc-refund' },
+      refund.eligible
+        ? t('refund.eligible_until', { date: formatDate(refund.until, locale, ui.agentZone) })
+        : t('refund.not_eligible', { reason: t(`refund.reason.${refund.reason}`) })) : null);
+}
+
+function subscriptionRow(ui, s) {
+  const { t, locale } = ui;
+  return h('li', { class: 'row', testid: 'lc-subscription' },
+    h('div', { class: 'row-head' }, h('strong', {}, t(`plan.${s.plan}`)), ' ',
+      pill(t(`subscription.${s.status}`), s.status === 'active' ? 'success' : s.status === 'past_due' ? 'danger' : 'neutral')),
+    h('div', { class: 'muted small' }, [formatMoney(s.amount, s.currency, locale),
+      s.current_period_end ? t('subscription.period_end', { date: formatDate(s.current_period_end, locale, ui.agentZone) }) : '']
+      .filter(Boolean).join(' · ')));
+}
+
+/** The payments section: who pays, subscriptions, orders. */
+export function payments(ui, match, issues) {
+  const { t } = ui;
+  const payer = match.payer || { kind: 'self' };
+  const sponsor = payer.sponsor_name ? ` — ${ui.maskName(payer.sponsor_name)}` : '';
+  return section(ui, {
+    testid: 'lc-payments', title: t('section.payments'), issues: issuesFor(issues, 'payments'),
+    body: [
+      h('p', { testid: 'lc-payer', class: 'small' }, t('payer.label'), ' ', h('strong', {}, t(`payer.${payer.kind}`) + sponsor)),
+      (match.subscriptions || []).length
+        ? h('ul', { class: 'rows' }, match.subscriptions.map((s) => subscriptionRow(ui, s))) : null,
+      longList(ui, {
+        key: `payments-${match.learner.id}`, items: match.payments, total: match.payments_total,
+        testid: 'lc-order-list', empty: t('order.none'), render: (p) => orderRow(ui, p),
+      }),
+    ],
+  });
+}
+
+/** References to courses and orders found in the ticket, and whether they belong to the learner. */
+export function references(ui, refs) {
+  if (!refs || !refs.length) return null;
+  const { t } = ui;
+  return section(ui, {
+    testid: 'lc-references', title: t('section.references'),
+    body: h('ul', { class: 'rows' }, refs.map((r) => h('li', {
+      class: 'row compact', testid: 'lc-reference', dataset: { kind: r.kind, matched: String(Boolean(r.matched)) },
+    }, h('strong', {}, r.value), ' ', copyButton(ui, r.value), ' ',
+    pill(t(`reference.${r.kind}`), 'neutral'), ' ',
+    pill(r.matched ? t('reference.matched') : t('reference.unmatched'), r.matched ? 'success' : 'warning')))),
+  });
+}

@@ -1,0 +1,80 @@
+// The whole-panel states: loading, not found + manual search, error, not configured, unauthorized.
+import { h } from '../dom.js';
+
+/** Skeleton shown while the backend answers. */
+export function loading(ui) {
+  const bar = (cls) => h('div', { class: `skeleton ${cls}` });
+  return h('div', { testid: 'lc-loading', 'aria-busy': 'true', 'aria-label': ui.t('state.loading') },
+    bar('w60 tall'), bar('w40'), bar('w80'), bar('w100 block'), bar('w100 block'));
+}
+
+/** The manual search form (email / learner id / order id), with one-click suggestions from the ticket. */
+export function manualForm(ui, suggestions = []) {
+  const { t } = ui;
+  const kindSel = h('select', { id: 'lc-manual-kind', testid: 'lc-manual-kind', name: 'kind' },
+    ['email', 'learner_id', 'order_id'].map((k) => h('option', { value: k, selected: ui.manualDraft.kind === k }, t(`manual.kind.${k}`))));
+  const input = h('input', {
+    id: 'lc-manual-value', testid: 'lc-manual-value', name: 'value', type: 'text', autocomplete: 'off',
+    value: ui.manualDraft.value || '', 'aria-label': t('manual.value'), 'aria-describedby': ui.manualError ? 'lc-manual-error' : null,
+    'aria-invalid': ui.manualError ? 'true' : null, 'data-key': 'manual-value',
+  });
+  const submit = (event) => {
+    event.preventDefault();
+    ui.act.manual(kindSel.value, input.value);
+  };
+  return h('form', { class: 'manual', testid: 'lc-manual-form', role: 'search', novalidate: true, on: { submit } },
+    h('label', { for: 'lc-manual-kind', class: 'small' }, t('manual.search_by')),
+    h('div', { class: 'manual-row' }, kindSel, input),
+    ui.manualError ? h('p', { id: 'lc-manual-error', class: 'error-text small', testid: 'lc-manual-error', role: 'alert' },
+      t(`manual.error.${ui.manualError}`)) : null,
+    h('button', { type: 'submit', class: 'btn primary', testid: 'lc-manual-submit', 'data-key': 'manual-submit' }, t('manual.submit')),
+    suggestions.length ? h('div', { class: 'small suggestions' }, t('manual.found_in_ticket'), ' ',
+      suggestions.map((s) => h('button', {
+        type: 'button', class: 'link', testid: 'lc-manual-suggestion', 'data-key': `suggest-${s.value}`,
+        on: { click: () => ui.act.manual(s.kind, s.value) },
+      }, s.value))) : null);
+}
+
+/** No account for the requester: say so and offer the manual search. */
+export function notFound(ui, suggestions) {
+  return h('div', { testid: 'lc-not-found', class: 'card' },
+    h('h2', {}, ui.t(ui.manual ? 'notfound.manual_title' : 'notfound.title')),
+    h('p', { class: 'muted' }, ui.t(ui.manual ? 'notfound.manual_body' : 'notfound.body')),
+    manualForm(ui, suggestions));
+}
+
+/** A failure in plain words with a retry. */
+export function errorState(ui, error) {
+  const { t } = ui;
+  const known = ['timeout', 'network', 'bad_response', 'rate_limited', 'no_zaf'];
+  const key = error.status === 429 ? 'rate_limited' : known.includes(error.code) ? error.code : 'generic';
+  return h('div', { testid: 'lc-error', class: 'card', role: 'alert', dataset: { code: error.code } },
+    h('h2', {}, t('error.title')),
+    h('p', {}, t(`error.${key}`, { seconds: error.retryAfter || '' })),
+    error.status ? h('p', { class: 'muted small' }, t('error.reference', { code: error.code })) : null,
+    error.code === 'no_zaf' ? null : h('button', {
+      type: 'button', class: 'btn primary', testid: 'lc-error-retry', 'data-key': 'error-retry',
+      on: { click: () => ui.act.refresh() },
+    }, t('action.retry')));
+}
+
+/** Settings missing: tell the admin exactly which. */
+export function notConfigured(ui, problems) {
+  const { t } = ui;
+  return h('div', { testid: 'lc-not-configured', class: 'card' },
+    h('h2', {}, t('config.title')),
+    h('p', {}, t('config.body')),
+    h('ul', { class: 'small' }, problems.map((p) => h('li', { dataset: { setting: p } }, h('strong', {}, t(`config.setting.${p}`)), ' — ', t(`config.help.${p}`)))),
+    h('p', { class: 'muted small' }, t('config.where')));
+}
+
+/** Backend refused our token: what the admin must check. */
+export function unauthorized(ui, error) {
+  const { t } = ui;
+  return h('div', { testid: 'lc-unauthorized', class: 'card', role: 'alert', dataset: { status: String(error.status) } },
+    h('h2', {}, t('unauthorized.title')),
+    h('p', {}, t(error.status === 403 ? 'unauthorized.forbidden' : 'unauthorized.body')),
+    h('ul', { class: 'small' }, h('li', {}, t('unauthorized.check_secret')), h('li', {}, t('unauthorized.check_issuer'))),
+    h('button', { type: 'button', class: 'btn', testid: 'lc-error-retry', 'data-key': 'auth-retry',
+      on: { click: () => ui.act.refresh() } }, t('action.retry')));
+}
