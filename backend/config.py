@@ -171,3 +171,10 @@ def token_defaults(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     issuers = _csv(environ.get("LC_JWT_ISSUERS", "")) or ("https://demo.zendesk.com",)
     return {"secret": secrets[0], "iss": issuers[0],
             "aud": environ.get("LC_JWT_AUDIENCE", "").strip() or Settings.jwt_audience}
+
+
+def server_options(environ: Mapping[str, str] | None = None) -> dict[str, object]:
+    """gunicorn's bind/workers/threads from LC_BIND, LC_WORKERS, LC_THREADS (2-core defaults)."""
+    environ = os.environ if environ is None else environ
+    return {"bind": environ.get("LC_BIND", "127.0.0.1:8000"), "workers": int(environ.get("LC_WORKERS", "2")),
+            "threads": int(environ.get("LC_THREADS", "8"))}

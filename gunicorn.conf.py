@@ -1,0 +1,38 @@
+"""gunicorn settings for the backend: threaded workers, since a lookup mostly waits on the network."""
+from __future__ import annotations
+
+import sys
+
+from backend.config import ConfigError, load, server_options
+
+_options = server_options()
+wsgi_app = "backend.wsgi:app"
+bind = _options["bind"]
+workers = _options["workers"]  # one per core on the 2-core target
+worker_class = "gthread"
+threads = _options["threads"]  # concurrent lookups per worker, each mostly idle on I/O
+timeout = 30  # a lookup ends at LC_DEADLINE_MS; this only catches a wedged worker
+graceful_timeout = 10
+keepalive = 5
+accesslog = None  # the app logs one JSON line per request itself (without PII)
+errorlog = "-"
+limit_request_line = 4096
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+
+def on_starting(server) -> None:
+    """Validate LC_* once in the master so a bad environment stops gunicorn with a clear message."""
+    try:
+        load()
+    except ConfigError as exc:
+        sys.stderr.write(f"learner-context backend cannot start: {exc}\n")
+        sys.exit(1)
+
+
+def worker_exit(server, worker) -> None:
+    """Close pools, executor and DB connections of the exiting worker."""
+    app = getattr(worker, "wsgi", None)
+    state = getattr(app, "extensions", {}).get("lc") if app is not None else None
+    if state is not None:
+        state.close()
