@@ -1,0 +1,55 @@
+"""Zendesk Support API stand-in: generated ticket history (zendesk.db) and the /api/v2 routes."""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import flask
+import numpy as np
+
+from sandbox.zendesk import build, store
+from sandbox.zendesk.timeutil import iso, week_start
+
+
+def generate(data_dir: Path, seed: int, *, force: bool = False, now: float | None = None) -> None:
+    """Write data_dir/zendesk.db unless a copy for this seed and ISO week is there (or force).
+
+    Times are drawn as offsets from Monday 00:00 UTC of the current ISO week and stored as absolute
+    epoch seconds; activity after the moment of generation (`now`) is not there yet.
+    """
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    target = data_dir / store.DB_NAME
+    moment = int(time.time() if now is None else now)
+    anchor = week_start(moment)
+    if target.exists() and not force:
+        meta = store.read_meta(target)
+        if meta.get("seed") == str(seed) and meta.get("anchor") == str(anchor):
+            return
+    fd, tmp_name = tempfile.mkstemp(dir=data_dir, prefix=".zendesk-", suffix=".db.tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        tmp.unlink()
+        conn = store.create(tmp)
+        rng = np.random.default_rng([seed, 5])
+        build.write_users(conn, anchor - 400 * 86_400)
+        build.write_demo(conn, moment)
+        build.write_history(conn, rng, anchor, moment)
+        store.finish(conn, {"schema": store.SCHEMA_VERSION, "seed": str(seed), "anchor": str(anchor),
+                            "generated_at": str(moment), "anchor_iso": iso(anchor) or ""})
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def register(app: flask.Flask, data_dir: Path) -> None:
+    """Serve data_dir/zendesk.db under /api/v2 and the /_sandbox/zendesk control routes on app."""
+    from sandbox.zendesk import control, routes
+    from sandbox.zendesk.state import State
+
+    app.extensions["sandbox_zendesk"] = State.create(Path(data_dir) / store.DB_NAME)
+    app.register_blueprint(routes.api)
+    app.register_blueprint(control.blueprint)

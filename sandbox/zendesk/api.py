@@ -1,0 +1,107 @@
+"""The /api/v2 blueprint: API-token auth, the rate limit, Zendesk-style errors and shared helpers."""
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import flask
+
+from sandbox.zendesk import store
+from sandbox.zendesk.state import State
+
+api = flask.Blueprint("sandbox_zendesk_api", __name__, url_prefix="/api/v2")
+
+
+class ApiError(Exception):
+    """An error answered in Zendesk's shape: {"error": ..., "description": ...}."""
+
+    def __init__(self, status: int, error: str, description: str):
+        super().__init__(description)
+        self.status, self.error, self.description = status, error, description
+
+
+def state() -> State:
+    return flask.current_app.extensions["sandbox_zendesk"]
+
+
+def root() -> str:
+    """Scheme and host the client used, so returned URLs lead back here."""
+    return flask.request.host_url.rstrip("/")
+
+
+@contextmanager
+def db() -> Iterator[sqlite3.Connection]:
+    """A read connection to zendesk.db for the current request."""
+    path = state().db_path
+    if not path.exists():
+        raise ApiError(503, "ServiceUnavailable", "The sandbox's Zendesk data has not been generated yet")
+    conn = store.connect(path)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def int_arg(name: str, default: int | None = None, *, low: int | None = None,
+            high: int | None = None) -> int | None:
+    """An integer query parameter, 400 when it is not one or out of range."""
+    raw = flask.request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "InvalidValue", f"{name} must be an integer") from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ApiError(400, "InvalidValue", f"{name} must be between {low} and {high}")
+    return value
+
+
+@api.before_request
+def guard() -> flask.Response | None:
+    """Authenticate like Zendesk (401 first), then spend the per-minute budget (429 + Retry-After)."""
+    current = state()
+    if not current.authorised(flask.request.headers.get("Authorization")):
+        resp = flask.jsonify({"error": "Couldn't authenticate you"})
+        resp.status_code = 401
+        resp.headers["WWW-Authenticate"] = 'Basic realm="Web Password"'
+        return resp
+    allowed, remaining, retry_after = current.limiter.take(time.time())
+    flask.g.zendesk_rate = (current.limiter.per_minute, remaining)
+    if not allowed:
+        resp = flask.jsonify({"error": "APIRateLimitExceeded",
+                              "description": "Number of allowed API requests per minute exceeded"})
+        resp.status_code = 429
+        resp.headers["Retry-After"] = str(retry_after)
+        return resp
+    return None
+
+
+@api.after_request
+def rate_headers(resp: flask.Response) -> flask.Response:
+    """Zendesk's rate-limit headers on every answer."""
+    limit, remaining = flask.g.get("zendesk_rate", (state().limiter.per_minute, 0))
+    resp.headers["X-Rate-Limit"] = str(limit)
+    resp.headers["X-Rate-Limit-Remaining"] = str(remaining)
+    return resp
+
+
+@api.errorhandler(ApiError)
+def api_error(exc: ApiError) -> tuple[flask.Response, int]:
+    return flask.jsonify({"error": exc.error, "description": exc.description}), exc.status
+
+
+@api.errorhandler(404)
+def not_found(_exc: Exception) -> tuple[flask.Response, int]:
+    return flask.jsonify({"error": "InvalidEndpoint", "description": "Not found"}), 404
+
+
+@api.errorhandler(405)
+def not_allowed(_exc: Exception) -> tuple[flask.Response, int]:
+    return flask.jsonify({"error": "InvalidEndpoint", "description": "Method not allowed"}), 405
+
+
+def record_not_found() -> ApiError:
+    return ApiError(404, "RecordNotFound", "Not found")

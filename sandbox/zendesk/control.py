@@ -1,0 +1,71 @@
+"""Control routes under /_sandbox/zendesk: spike labels, the rate budget, touching tickets."""
+from __future__ import annotations
+
+import flask
+
+from sandbox.zendesk import store
+from sandbox.zendesk.state import State
+from sandbox.zendesk.timeutil import iso
+
+blueprint = flask.Blueprint("sandbox_zendesk_control", __name__, url_prefix="/_sandbox/zendesk")
+MAX_TOUCH = 1000
+
+
+def _state() -> State:
+    return flask.current_app.extensions["sandbox_zendesk"]
+
+
+def _bad(message: str, status: int = 400) -> tuple[flask.Response, int]:
+    return flask.jsonify({"error": {"code": "bad_request" if status == 400 else "not_found",
+                                    "message": message}}), status
+
+
+@blueprint.get("/spikes")
+def spikes() -> flask.Response:
+    """The labelled spikes of the generated history, for the alerts back-test."""
+    conn = store.connect(_state().db_path)
+    try:
+        rows = conn.execute('SELECT kind, label, start, "end" FROM spikes ORDER BY start').fetchall()
+    finally:
+        conn.close()
+    return flask.jsonify({"data": [{"kind": r["kind"], "label": r["label"], "start": iso(r["start"]),
+                                    "end": iso(r["end"])} for r in rows]})
+
+
+@blueprint.route("/rate-limit", methods=["GET", "PUT"])
+def rate_limit() -> flask.Response | tuple[flask.Response, int]:
+    """GET the per-minute budget, or PUT {"per_minute": N} to change it (starts a fresh window)."""
+    limiter = _state().limiter
+    if flask.request.method == "PUT":
+        body = flask.request.get_json(silent=True)
+        value = body.get("per_minute") if isinstance(body, dict) else None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            return _bad('body must be {"per_minute": <positive integer>}')
+        limiter.configure(value)
+    return flask.jsonify({"per_minute": limiter.per_minute})
+
+
+@blueprint.route("/touch", methods=["POST", "DELETE"])
+def touch() -> flask.Response | tuple[flask.Response, int]:
+    """POST {"ids": [...]} bumps updated_at to now (an export sees them again); DELETE forgets all."""
+    current = _state()
+    if flask.request.method == "DELETE":
+        current.untouch()
+        return flask.jsonify({"touched": []})
+    body = flask.request.get_json(silent=True)
+    ids = body.get("ids") if isinstance(body, dict) else None
+    if (not isinstance(ids, list) or not ids or len(ids) > MAX_TOUCH
+            or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)):
+        return _bad(f'body must be {{"ids": [1 to {MAX_TOUCH} ticket ids]}}')
+    conn = store.connect(current.db_path)
+    try:
+        marks = ",".join("?" for _ in ids)
+        sql = f"SELECT id FROM tickets WHERE id IN ({marks})"  # noqa: S608 - placeholders only
+        known = {r[0] for r in conn.execute(sql, ids)}
+    finally:
+        conn.close()
+    unknown = sorted(set(ids) - known)
+    if unknown:
+        return _bad(f"unknown ticket ids: {unknown[:20]}", 404)
+    stamp = current.touch(sorted(known))
+    return flask.jsonify({"touched": sorted(known), "updated_at": iso(stamp)})

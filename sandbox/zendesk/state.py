@@ -1,0 +1,85 @@
+"""Run-time state of the stand-in: the database path, credentials, rate budget and touched tickets."""
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sandbox.config import ZendeskSettings, load_zendesk
+
+
+@dataclass
+class RateLimiter:
+    """Fixed one-minute windows per credential, like Zendesk's per-account limit."""
+
+    per_minute: int
+    _window: int = -1
+    _used: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, now: float) -> tuple[bool, int, int]:
+        """Spend one request: (allowed, remaining, seconds until the window resets)."""
+        window = int(now // 60)
+        with self._lock:
+            if window != self._window:
+                self._window, self._used = window, 0
+            retry_after = max(1, math.ceil((window + 1) * 60 - now))
+            if self._used >= self.per_minute:
+                return False, 0, retry_after
+            self._used += 1
+            return True, self.per_minute - self._used, retry_after
+
+    def configure(self, per_minute: int) -> None:
+        """Set a new budget and start a fresh window (tests make it tight, then restore it)."""
+        with self._lock:
+            self.per_minute, self._window, self._used = per_minute, -1, 0
+
+
+@dataclass
+class State:
+    """Everything the routes share; one per Flask app."""
+
+    db_path: Path
+    settings: ZendeskSettings
+    limiter: RateLimiter
+    # ticket id -> updated_at overriding the generated one ("updated while an export runs");
+    # kept in memory so the generated file stays identical for every run.
+    touched: dict[int, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def create(cls, db_path: Path) -> State:
+        settings = load_zendesk()
+        return cls(db_path=db_path, settings=settings, limiter=RateLimiter(settings.rate_limit_per_minute))
+
+    def authorised(self, header: str | None) -> bool:
+        """True when header is Basic base64("<email>/token:<token>") with the configured pair."""
+        if not header or not header.startswith("Basic "):
+            return False
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        email, sep, token = decoded.partition("/token:")
+        return bool(sep) and email.lower() == self.settings.email.lower() and token == self.settings.api_token
+
+    def touch(self, ids: list[int]) -> int:
+        """Mark tickets as updated now; returns the new updated_at (strictly later than before)."""
+        with self.lock:
+            # strictly later than any earlier touch, so a cursor already past it sees the ticket again
+            stamp = max(int(time.time()), max(self.touched.values(), default=-1) + 1)
+            for ticket_id in ids:
+                self.touched[ticket_id] = stamp
+            return stamp
+
+    def touched_snapshot(self) -> dict[int, int]:
+        with self.lock:
+            return dict(self.touched)
+
+    def untouch(self) -> None:
+        with self.lock:
+            self.touched.clear()
