@@ -1,0 +1,48 @@
+"""Every setting of the sandbox process, read from the environment in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = ROOT / "var" / "sandbox"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+SEED = 20261123  # the demo data is a pure function of this number
+HANG_SECONDS = 60.0  # a "hang" fault holds a request this long unless cleared first
+REQUEST_LOG_SIZE = 20_000  # the request log keeps this many most recent calls
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """Values the sandbox's parts share."""
+
+    internal_api_token: str
+    seed: int = SEED
+
+
+def load() -> SandboxSettings:
+    """Read LC_INTERNAL_API_TOKEN (default `sandbox-internal-token`) and LC_SANDBOX_SEED."""
+    token = os.environ.get("LC_INTERNAL_API_TOKEN") or "sandbox-internal-token"
+    seed = int(os.environ.get("LC_SANDBOX_SEED") or SEED)
+    return SandboxSettings(internal_api_token=token, seed=seed)
+
+
+@dataclass(frozen=True)
+class ZendeskSettings:
+    """Credentials and rate budget of the Zendesk API stand-in (sandbox/zendesk)."""
+
+    email: str = "agent@demo.example"
+    api_token: str = "sandbox-zendesk-token"  # noqa: S105 - public sandbox default
+    rate_limit_per_minute: int = 700
+
+
+def load_zendesk() -> ZendeskSettings:
+    """Read LC_ZENDESK_EMAIL, LC_ZENDESK_API_TOKEN and LC_SANDBOX_ZENDESK_RATE_LIMIT (requests/minute)."""
+    return ZendeskSettings(
+        email=os.environ.get("LC_ZENDESK_EMAIL") or ZendeskSettings.email,
+        api_token=os.environ.get("LC_ZENDESK_API_TOKEN") or ZendeskSettings.api_token,
+        rate_limit_per_minute=int(os.environ.get("LC_SANDBOX_ZENDESK_RATE_LIMIT") or 700),
+    )

@@ -1,0 +1,234 @@
+"""Control plane /_sandbox/: per-system fault injection and the request log, as WSGI middleware."""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+import time
+from collections import deque
+
+from werkzeug.wrappers import Request, Response
+
+from sandbox.config import HANG_SECONDS, REQUEST_LOG_SIZE
+
+SYSTEMS = ("learners", "enrolments", "courses", "payments", "zendesk")
+KINDS = ("latency", "hang", "error", "reset", "garbage")
+MAX_LATENCY_MS = 120_000
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def system_of(path: str) -> str | None:
+    """Which of the five systems a request path belongs to, if any."""
+    if path.startswith("/api/v2/") or path == "/api/v2":
+        return "zendesk"
+    parts = path.split("/", 4)
+    if len(parts) >= 4 and parts[1] == "internal" and parts[2] in SYSTEMS[:4] and parts[3] == "v1":
+        return parts[2]
+    return None
+
+
+class Fault:
+    """One armed fault; `released` ends a hang early when the fault is cleared."""
+
+    def __init__(self, system: str, kind: str, ms: int, times: int | None) -> None:
+        self.system, self.kind, self.ms, self.times = system, kind, ms, times
+        self.released = threading.Event()
+
+    def describe(self) -> dict:
+        return {"kind": self.kind, "ms": self.ms, "times": self.times}
+
+
+class Control:
+    """Faults per system and the log of calls to the systems, shared by all server threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.faults: dict[str, Fault] = {}
+        self.log: deque[dict] = deque(maxlen=REQUEST_LOG_SIZE)
+        self.waiting: set[Fault] = set()  # faults holding requests, even after `times` used them up
+
+    def arm(self, system: str, fault: Fault) -> None:
+        with self.lock:
+            old = self.faults.get(system)
+            self.faults[system] = fault
+        if old:
+            old.released.set()
+
+    def clear(self, system: str | None = None) -> None:
+        with self.lock:
+            names = list(self.faults) if system is None else [system]
+            cleared = [self.faults.pop(name) for name in names if name in self.faults]
+            cleared += [f for f in self.waiting if system in (None, f.system)]
+        for fault in cleared:
+            fault.released.set()
+
+    def take(self, system: str) -> Fault | None:
+        """The fault to apply to this request, counting down `times`."""
+        with self.lock:
+            fault = self.faults.get(system)
+            if fault is None:
+                return None
+            if fault.times is not None:
+                fault.times -= 1
+                if fault.times <= 0:
+                    del self.faults[system]
+            return fault
+
+    def record(self, entry: dict) -> None:
+        with self.lock:
+            self.log.append(entry)
+
+
+def _json(data: object, status: int = 200) -> Response:
+    return Response(json.dumps(data), status=status, mimetype="application/json")
+
+
+def drop_connection(environ: dict) -> None:
+    """Close the client's TCP connection without an answer (RST via SO_LINGER 0)."""
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the client is already gone
+    # werkzeug treats a ConnectionError from the app as a dropped connection and writes nothing.
+    raise ConnectionAbortedError("sandbox fault: connection dropped")
+
+
+class ControlMiddleware:
+    """Serves /_sandbox/ itself and wraps every call to a system with its fault and a log entry."""
+
+    def __init__(self, app, control: Control | None = None, health=lambda: True) -> None:
+        self.app, self.control, self.health = app, control or Control(), health
+
+    def __call__(self, environ: dict, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/_sandbox" or path.startswith("/_sandbox/"):
+            return self.plane(Request(environ))(environ, start_response)
+        system = system_of(path)
+        if system is None:
+            return self.app(environ, start_response)
+        entry = {
+            "system": system,
+            "method": environ.get("REQUEST_METHOD", ""),
+            "path": path,
+            "status": None,
+            "started": time.time(),
+            "ended": None,
+        }
+        try:
+            fault = self.control.take(system)
+            if fault is not None:
+                early = self.apply(fault, environ)
+                if early is not None:
+                    entry["status"] = early.status_code
+                    return _Logged(early(environ, start_response), entry, self.control)
+
+            def recording_start(status, headers, exc_info=None):
+                entry["status"] = int(status.split(" ", 1)[0])
+                return start_response(status, headers, exc_info)
+
+            return _Logged(self.app(environ, recording_start), entry, self.control)
+        except BaseException:
+            entry["ended"] = time.time()
+            self.control.record(entry)  # a dropped connection is logged with status null
+            raise
+
+    def apply(self, fault: Fault, environ: dict) -> Response | None:
+        """Act out a fault; returns the response that replaces the system's, if any."""
+        if fault.kind in ("latency", "hang"):
+            with self.control.lock:
+                self.control.waiting.add(fault)
+            try:
+                fault.released.wait(fault.ms / 1000 if fault.kind == "latency" else HANG_SECONDS)
+            finally:
+                with self.control.lock:
+                    self.control.waiting.discard(fault)
+            if fault.kind == "latency":
+                return None
+        if fault.kind == "error":
+            return _json({"error": {"code": "sandbox_fault", "message": "injected HTTP 500"}}, 500)
+        if fault.kind == "garbage":
+            return Response(b"<html>\x00\xffnot json{{", status=200, mimetype="application/json")
+        drop_connection(environ)  # reset, and the end of a hang
+        return None
+
+    def plane(self, request: Request) -> Response:
+        """The control-plane endpoints (loopback clients only)."""
+        if request.remote_addr not in _LOOPBACK:
+            return _json({"error": {"code": "forbidden", "message": "control plane is loopback only"}}, 403)
+        parts = [part for part in request.path.split("/") if part][1:]
+        method = request.method
+        if parts == ["health"] and method == "GET":
+            ok = bool(self.health())
+            return _json({"ok": ok}, 200 if ok else 503)
+        if parts == ["faults"] and method == "GET":
+            with self.control.lock:
+                return _json({"data": {name: f.describe() for name, f in self.control.faults.items()}})
+        if parts == ["faults"] and method == "DELETE":
+            self.control.clear()
+            return _json({"ok": True})
+        if len(parts) == 2 and parts[0] == "faults" and method in ("PUT", "DELETE"):
+            if parts[1] not in SYSTEMS:
+                return _json(
+                    {"error": {"code": "not_found", "message": f"systems: {', '.join(SYSTEMS)}"}}, 404
+                )
+            if method == "DELETE":
+                self.control.clear(parts[1])
+                return _json({"ok": True})
+            return self.put_fault(parts[1], request)
+        if parts == ["requests"] and method == "GET":
+            wanted = request.args.get("system")
+            with self.control.lock:
+                data = [dict(e) for e in self.control.log if wanted in (None, e["system"])]
+            return _json({"data": data})
+        if parts == ["requests"] and method == "DELETE":
+            with self.control.lock:
+                self.control.log.clear()
+            return _json({"ok": True})
+        return _json({"error": {"code": "not_found", "message": "no such control-plane endpoint"}}, 404)
+
+    def put_fault(self, system: str, request: Request) -> Response:
+        """Arm a fault from {"kind", "ms"?, "times"?}; 400 with the reason when malformed."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _bad("body must be a JSON object")
+        unknown = sorted(set(body) - {"kind", "ms", "times"})
+        kind, ms, times = body.get("kind"), body.get("ms", 0), body.get("times")
+        if unknown:
+            return _bad(f"unknown field(s): {', '.join(unknown)}")
+        if kind not in KINDS:
+            return _bad(f"kind must be one of {', '.join(KINDS)}")
+        if type(ms) is not int or not 0 <= ms <= MAX_LATENCY_MS or (kind == "latency" and "ms" not in body):
+            return _bad(f"ms must be an integer from 0 to {MAX_LATENCY_MS} (required for latency)")
+        if times is not None and (type(times) is not int or times < 1):
+            return _bad("times must be a positive integer")
+        fault = Fault(system, kind, ms, times)
+        self.control.arm(system, fault)
+        return _json({"system": system, **fault.describe()})
+
+
+def _bad(message: str) -> Response:
+    return _json({"error": {"code": "bad_request", "message": message}}, 400)
+
+
+class _Logged:
+    """Response iterable that logs the call once the server has finished sending it."""
+
+    def __init__(self, iterable, entry: dict, control: Control) -> None:
+        self.iterable, self.entry, self.control = iterable, entry, control
+
+    def __iter__(self):
+        return iter(self.iterable)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.iterable, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.entry["ended"] = time.time()
+            self.control.record(self.entry)
