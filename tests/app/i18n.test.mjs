@@ -1,0 +1,63 @@
+// i18n: locale fallbacks, catalog completeness, interpolation and plurals.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CATALOGS, interpolate, resolveLocale, translator } from '../../zendesk-app/assets/i18n.js';
+
+test('locales fall back to their language, Chinese variants to zh-CN, the rest to en', () => {
+  const cases = {
+    fr: 'fr', 'fr-CA': 'fr', fr_BE: 'fr', 'zh-cn': 'zh-CN', 'zh-CN': 'zh-CN', 'zh-TW': 'zh-CN', 'zh-Hant': 'zh-CN',
+    'en-US': 'en', 'en-gb': 'en', de: 'en', 'pt-BR': 'en', '': 'en', undefined: 'en', null: 'en',
+  };
+  for (const [tag, expected] of Object.entries(cases)) {
+    const input = tag === 'undefined' ? undefined : tag === 'null' ? null : tag;
+    assert.equal(resolveLocale(input), expected, `resolveLocale(${tag})`);
+  }
+});
+
+test('fr and zh-CN have exactly the keys of en, none empty', () => {
+  const reference = Object.keys(CATALOGS.en).sort();
+  for (const locale of ['fr', 'zh-CN']) {
+    const keys = Object.keys(CATALOGS[locale]).sort();
+    assert.deepEqual(keys.filter((k) => !reference.includes(k)), [], `${locale} has extra keys`);
+    assert.deepEqual(reference.filter((k) => !keys.includes(k)), [], `${locale} misses keys`);
+    for (const key of keys) assert.ok(CATALOGS[locale][key].trim(), `${locale}:${key} is empty`);
+  }
+});
+
+test('translations keep the same placeholders as English', () => {
+  const names = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  for (const locale of ['fr', 'zh-CN']) {
+    for (const [key, value] of Object.entries(CATALOGS.en)) {
+      assert.deepEqual(names(CATALOGS[locale][key]), names(value), `${locale}:${key}`);
+    }
+  }
+});
+
+test('a translator speaks its locale and resolves regional tags', () => {
+  assert.equal(translator('fr-CA')('action.refresh'), 'Actualiser');
+  assert.equal(translator('zh-TW')('action.refresh'), '刷新');
+  assert.equal(translator('de')('action.refresh'), 'Refresh');
+  assert.equal(translator('fr').locale, 'fr');
+});
+
+test('an unknown key shows the key rather than nothing', () => {
+  assert.equal(translator('fr')('no.such.key'), 'no.such.key');
+  assert.equal(translator('fr').has('no.such.key'), false);
+});
+
+test('interpolation fills placeholders; strict mode refuses a missing one', () => {
+  assert.equal(interpolate('Copy {id}', { id: 'L-0000123' }), 'Copy L-0000123');
+  assert.equal(interpolate('Copy {id}', {}), 'Copy {id}');
+  assert.equal(interpolate('Copy {id}', { id: null }, true), null);
+  const t = translator('en');
+  assert.equal(t.strict('flag.refund_eligible.detail', { order_id: 'ORD-2026-000001' }), null);
+  assert.equal(t.strict('flag.refund_eligible.detail', { order_id: 'O', until: 'Dec 4' }), 'Order O can be refunded until Dec 4.');
+});
+
+test('plurals follow each language\'s rules', () => {
+  assert.equal(translator('en').plural('unit.days', 1), '1 day');
+  assert.equal(translator('en').plural('unit.days', 0), '0 days');
+  assert.equal(translator('fr').plural('unit.days', 0), '0 jour'); // French: 0 is singular
+  assert.equal(translator('fr').plural('unit.days', 2), '2 jours');
+  assert.equal(translator('zh-CN').plural('unit.days', 3), '3 天');
+});

@@ -1,0 +1,60 @@
+// summary: the reply text in the learner's language, dates in the learner's zone.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildSummary, summaryLocale } from '../../zendesk-app/assets/summary.js';
+
+const flat = (s) => s.replace(/[\u202f\u00a0]/g, ' ');
+const match = (language, zone) => ({
+  learner: { id: 'L-0000123', name: 'Amélie Durand', language, time_zone: zone },
+  enrolments: [{
+    id: 'E-1', course: { id: 'C-0042', title: 'Data Science 101' }, track: 'verified', status: 'active', progress_pct: 45,
+    next_deadline: { title: 'Quiz 2', kind: 'exam', due_at: '2026-11-27T23:30:00Z' }, certificate: { status: 'in_progress' },
+  }],
+  payments: [{
+    id: 'ORD-2026-004217', created_at: '2026-11-20T10:00:00Z', status: 'partially_refunded', amount: '49.00', currency: 'EUR',
+    product: { kind: 'course_certificate', title: 'Certificate' }, refunded_amount: '10.00',
+  }],
+  subscriptions: [{ id: 'S-1', plan: 'monthly', status: 'active', current_period_end: '2026-12-01T00:00:00Z', amount: '39.00', currency: 'EUR' }],
+});
+
+test('the summary is written in the learner\'s language, whatever the agent\'s', () => {
+  assert.equal(summaryLocale({ language: 'fr' }, 'en'), 'fr');
+  assert.equal(summaryLocale({ language: 'zh' }, 'fr'), 'zh-CN');
+  assert.equal(summaryLocale({ language: 'de' }, 'fr'), 'en');
+  assert.equal(summaryLocale({ language: null }, 'fr'), 'fr');
+});
+
+test('English summary lists enrolments, orders and subscriptions', () => {
+  assert.equal(flat(buildSummary(match('en', 'America/New_York'), { locale: 'en' })), [
+    'Here is what we see on your account (L-0000123):',
+    '- Data Science 101 (Verified): 45% completed; next deadline: Quiz 2 on Nov 27, 2026',
+    '- Order ORD-2026-004217 (Certificate) of Nov 20, 2026: €49.00, Partially refunded, €10.00 refunded',
+    '- Monthly subscription: Active, current period ends on Nov 30, 2026',
+    '',
+  ].join('\n'));
+});
+
+test('French summary uses French words, numbers and the learner\'s zone', () => {
+  const text = flat(buildSummary(match('fr', 'Europe/Paris'), { locale: 'fr' }));
+  assert.match(text, /^Voici ce que nous voyons sur votre compte \(L-0000123\) :/);
+  assert.match(text, /Data Science 101 \(Certifiant\) : 45 % effectué ; prochaine échéance : Quiz 2 le 28 nov\. 2026/);
+  assert.match(text, /49,00 €, Partiellement remboursée, 10,00 € remboursé/);
+});
+
+test('Chinese summary uses Chinese words and the learner\'s zone', () => {
+  const text = buildSummary(match('zh', 'Asia/Shanghai'), { locale: 'zh-CN' });
+  assert.match(text, /^以下是我们在您的账户（L-0000123）中看到的信息：/);
+  assert.match(text, /Data Science 101（认证）：已完成 45%；下一个截止日期：Quiz 2，2026年11月28日/);
+  assert.match(text, /月度订阅：有效，本期于 2026年12月1日 结束/);
+});
+
+test('payments stay out of the summary when the admin hides them', () => {
+  const text = buildSummary(match('en', 'UTC'), { locale: 'en', showPayments: false });
+  assert.ok(!text.includes('ORD-2026-004217'));
+  assert.ok(!text.includes('subscription'));
+});
+
+test('an account with nothing yet still gets a sentence', () => {
+  const text = buildSummary({ learner: { id: 'L-0000001' }, enrolments: [], payments: [], subscriptions: [] }, { locale: 'en' });
+  assert.equal(text, 'Here is what we see on your account (L-0000001):\n- no enrolments or orders yet.\n');
+});
