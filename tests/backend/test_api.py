@@ -1,0 +1,162 @@
+"""POST /api/v1/learner-context end to end against the real sandbox: shapes, ticket binding, logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from backend import create_app
+from backend.logs import JsonFormatter
+from backend.response_schema import LookupResponseSchema
+from tests.backend.conftest import base_config, bearer, token
+
+URL = "/api/v1/learner-context"
+AMELIE = "amelie.durand@example.fr"
+
+
+def sandbox_config(tmp_path, sandbox, **changes) -> dict:
+    """The test configuration wired to the sandbox's four systems (and, if asked, its Zendesk API)."""
+    return base_config(
+        tmp_path,
+        learner_api_url=sandbox.system_url("learners"),
+        enrolment_api_url=sandbox.system_url("enrolments"),
+        course_api_url=sandbox.system_url("courses"),
+        payment_api_url=sandbox.system_url("payments"),
+        **changes,
+    )
+
+
+@pytest.fixture(scope="module")
+def free_app(tmp_path_factory, sandbox):
+    """Identifiers from the body are trusted (no Zendesk configured)."""
+    app = create_app(sandbox_config(tmp_path_factory.mktemp("free"), sandbox))
+    yield app
+    app.extensions["lc"].close()
+
+
+@pytest.fixture(scope="module")
+def bound_app(tmp_path_factory, sandbox):
+    """Ticket-bound: the requester comes from the sandbox's Zendesk API."""
+    app = create_app(
+        sandbox_config(
+            tmp_path_factory.mktemp("bound"),
+            sandbox,
+            zendesk_url=sandbox.url,
+            zendesk_email="agent@demo.example",
+            zendesk_api_token="sandbox-zendesk-token",
+        )
+    )
+    yield app
+    app.extensions["lc"].close()
+
+
+def lookup(app, body: dict, **token_claims):
+    return app.test_client().post(URL, headers=bearer(token(**token_claims)), json=body)
+
+
+def assert_contract(body: dict) -> None:
+    """The answer has exactly the fields of docs/contracts.md section 4, with the right types."""
+    assert LookupResponseSchema().validate(body) == {}
+
+
+def test_persona_lookup_answers_the_full_contract(free_app, clean_sandbox):
+    resp = lookup(
+        free_app, {"requester": {"email": AMELIE}, "ticket": {"id": 1001, "subject": "Refund C-0042?"}}
+    )
+    assert resp.status_code == 200
+    body = resp.json
+    assert_contract(body)
+    assert body["request_id"] == resp.headers["X-Request-Id"]
+    assert {s["status"] for s in body["sections"].values()} == {"ok"}
+    (match,) = body["matches"]
+    assert match["learner"]["email"] == AMELIE
+    assert match["matched_by"] == [{"kind": "email", "value": AMELIE}]
+    assert body["ticket_bound"] is False and body["manual"] is False
+    assert resp.headers["Cache-Control"] == "no-store"
+
+
+def test_unknown_requester_is_200_with_no_matches(free_app, clean_sandbox):
+    resp = lookup(free_app, {"requester": {"email": "nobody@example.com"}})
+    assert resp.status_code == 200
+    assert_contract(resp.json)
+    assert resp.json["matches"] == []
+
+
+def test_every_persona_answer_fits_the_schema(free_app, clean_sandbox):
+    for email in (
+        "wei.zhang@example.cn",
+        "sam.taylor@example.com",
+        "priya.raman@example.in",
+        "erased.learner@example.com",
+    ):
+        resp = lookup(free_app, {"requester": {"email": email}})
+        assert resp.status_code == 200, email
+        assert LookupResponseSchema().validate(resp.json) == {}, email
+        assert resp.json["matches"], email
+
+
+def test_ticket_bound_mode_ignores_a_tampered_requester(bound_app, clean_sandbox):
+    resp = lookup(bound_app, {"requester": {"email": "sam.taylor@example.com"}, "ticket": {"id": 1001}})
+    assert resp.status_code == 200
+    body = resp.json
+    assert_contract(body)
+    assert body["ticket_bound"] is True
+    assert [m["learner"]["email"] for m in body["matches"]] == [AMELIE]
+
+
+def test_ticket_bound_mode_needs_no_identifier_in_the_body(bound_app, clean_sandbox):
+    resp = lookup(bound_app, {}, ticket_id=1003)
+    assert resp.status_code == 200
+    assert [m["learner"]["email"] for m in resp.json["matches"]] == ["sam.taylor@example.com"]
+
+
+def test_body_ticket_must_match_the_token_ticket(bound_app, clean_sandbox):
+    resp = lookup(bound_app, {"ticket": {"id": 1002}}, ticket_id=1001)
+    assert resp.status_code == 400
+    assert resp.json["error"]["code"] == "ticket_mismatch"
+
+
+def test_manual_search_is_flagged_manual(bound_app, clean_sandbox):
+    resp = lookup(bound_app, {"manual_search": {"kind": "email", "value": "priya.raman@example.in"}})
+    assert resp.status_code == 200
+    assert resp.json["manual"] is True
+    assert [m["learner"]["email"] for m in resp.json["matches"]] == ["priya.raman@example.in"]
+
+
+def test_logs_of_a_lookup_hold_no_email_name_or_token(free_app, clean_sandbox, caplog):
+    signed = token()
+    with caplog.at_level(logging.DEBUG):
+        resp = free_app.test_client().post(
+            URL,
+            headers={**bearer(signed), "X-Request-Id": "pii-check-1"},
+            json={"requester": {"email": AMELIE, "name": "Amélie Durand"}, "ticket": {"text": "Amélie here"}},
+        )
+    assert resp.status_code == 200 and resp.json["matches"]
+    formatter = JsonFormatter()
+    lines = [formatter.format(record) for record in caplog.records]
+    assert any('"request_id": "pii-check-1"' in line for line in lines)
+    text = "\n".join(lines) + caplog.text
+    learner_name = resp.json["matches"][0]["learner"]["name"]
+    for secret in (AMELIE, "amelie.durand", "Amélie", "Durand", signed, signed.split(".")[1], learner_name):
+        assert secret not in text, secret
+    for line in lines:
+        json.loads(line)  # every line is one JSON object
+
+
+def test_readyz_is_200_with_every_dependency_ok(bound_app, clean_sandbox):
+    resp = bound_app.test_client().get("/readyz")
+    assert resp.status_code == 200
+    checks = resp.json["checks"]
+    assert set(checks) == {"database", "learners", "enrolments", "courses", "payments", "zendesk"}
+    assert {c["status"] for c in checks.values()} == {"ok"}
+
+
+def test_readyz_is_503_naming_the_failing_system(bound_app, clean_sandbox):
+    clean_sandbox.fault("payments", "error")
+    resp = bound_app.test_client().get("/readyz")
+    assert resp.status_code == 503
+    checks = resp.json["checks"]
+    assert checks["payments"]["status"] != "ok"
+    assert checks["learners"]["status"] == checks["database"]["status"] == "ok"
