@@ -1,0 +1,77 @@
+"""Every demo ticket (one persona each) shows its designed state in the real app, through the page."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from sandbox.internal import personas as p
+
+
+def match_ids(ticket) -> list[str]:
+    return [m.get_attribute("data-learner-id") for m in ticket.testid("lc-match").all()]
+
+
+def flag_codes(ticket) -> set[str]:
+    return {f.get_attribute("data-code") for f in ticket.testid("lc-flag").all()}
+
+
+def test_1001_single_match_with_refund_eligible_order(open_ticket):
+    ticket = open_ticket(1001)
+    ticket.wait_state("matched")
+    assert match_ids(ticket) == [p.AMELIE_ID]
+    assert "refund_eligible" in flag_codes(ticket)
+    expect(ticket.app.locator(f"[data-testid=lc-order][data-order-id='{p.AMELIE_RECENT_ORDER_ID}']")).to_be_visible()
+    expect(ticket.testid("lc-match-why")).to_contain_text(p.AMELIE_EMAIL)
+
+
+def test_1002_two_accounts_each_saying_why(open_ticket):
+    ticket = open_ticket(1002)
+    ticket.wait_state("matched")
+    assert sorted(match_ids(ticket)) == sorted([p.WEI_ID, p.WEI_WORK_ID])
+    whys = ticket.testid("lc-match-why").all_text_contents()
+    assert any(p.WEI_EMAIL in why for why in whys) and any(p.WEI_WORK_EMAIL in why for why in whys)
+
+
+def test_1003_sponsored_learner_with_a_deadline(open_ticket):
+    ticket = open_ticket(1003)
+    ticket.wait_state("matched")
+    assert match_ids(ticket) == [p.SAM_ID]
+    assert "enterprise_sponsored" in flag_codes(ticket)
+    sponsored = ticket.app.locator("[data-testid=lc-flag][data-code=enterprise_sponsored]")
+    expect(sponsored).to_contain_text(p.SAM_SPONSOR_NAME)
+    expect(ticket.testid("lc-deadline").first).to_be_visible()
+
+
+def test_1004_financial_aid(open_ticket):
+    ticket = open_ticket(1004)
+    ticket.wait_state("matched")
+    assert match_ids(ticket) == [p.PRIYA_ID]
+    assert "financial_aid" in flag_codes(ticket)
+
+
+def test_1005_heavy_history_shows_first_items_then_all(open_ticket):
+    ticket = open_ticket(1005)
+    ticket.wait_state("matched")
+    show_all = ticket.testid("lc-show-all").first
+    expect(show_all).to_have_attribute("aria-expanded", "false")
+    before = ticket.testid("lc-enrolment").count()
+    show_all.click()
+    expect(show_all).to_have_attribute("aria-expanded", "true")
+    assert ticket.testid("lc-enrolment").count() > before
+
+
+def test_1006_erased_account(open_ticket):
+    ticket = open_ticket(1006)
+    ticket.wait_state("matched")
+    expect(ticket.testid("lc-learner-status")).to_have_attribute("data-status", "erased")
+    assert "account_erased" in flag_codes(ticket)
+
+
+def test_1007_not_found_offers_a_manual_search_that_finds_the_learner(open_ticket):
+    ticket = open_ticket(1007)
+    ticket.wait_state("not-found")
+    ticket.testid("lc-manual-kind").select_option("email")
+    ticket.testid("lc-manual-value").fill(p.AMELIE_EMAIL)
+    ticket.testid("lc-manual-submit").click()
+    ticket.wait_state("matched")
+    assert match_ids(ticket) == [p.AMELIE_ID]
+    expect(ticket.testid("lc-manual-badge")).to_be_visible()
