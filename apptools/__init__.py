@@ -1,0 +1,1 @@
+"""Offline tools for the Zendesk app: validator, packager and the zcli development server."""

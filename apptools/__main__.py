@@ -1,0 +1,46 @@
+"""Command line: `python -m apptools validate DIR` and `python -m apptools package --backend-host HOST`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from apptools.package import UsageError, package
+from apptools.validate import validate
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit 0 when valid/packaged, 1 listing every problem, 2 on usage errors."""
+    parser = argparse.ArgumentParser(prog="python -m apptools", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("validate", help="validate a ZAF app folder")
+    check.add_argument("dir", type=Path)
+    pack = sub.add_parser("package", help="validate and assemble dist/app and the zip")
+    pack.add_argument("--backend-host", required=True, help="host name put in domainWhitelist")
+    pack.add_argument("--out", type=Path, default=Path("dist"))
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        if not args.dir.is_dir():
+            print(f"apptools: {args.dir} is not a directory", file=sys.stderr)
+            return 2
+        problems = validate(args.dir)
+        for problem in problems:
+            print(problem)
+        if not problems:
+            print(f"{args.dir}: valid")
+        return 1 if problems else 0
+    try:
+        problems, zip_path = package(args.backend_host, args.out)
+    except UsageError as exc:
+        print(f"apptools: {exc}", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(problem)
+    if problems:
+        return 1
+    print(f"{args.out / 'app'}\n{zip_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Assemble dist/app (manifest with the backend host whitelisted, assets, translations) and its zip."""
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from apptools.manifest_rules import HOST
+from apptools.problems import Problem
+from apptools.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # fixed so the same sources give the same zip bytes
+
+
+class UsageError(ValueError):
+    """The packager was called with arguments it cannot use."""
+
+
+def check_host(host: str) -> str:
+    """The backend host for domainWhitelist: a bare host name or IP, no scheme, port or path."""
+    host = host.strip()
+    if "://" in host or "/" in host or ":" in host or not HOST.match(host):
+        raise UsageError(f"--backend-host must be a host name such as lc.example.com, not {host!r}")
+    return host.lower()
+
+
+def assemble(source: Path, target: Path, host: str) -> None:
+    """Copy the manifest (whitelisting host), assets and translations from the source layout into target."""
+    manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
+    manifest["domainWhitelist"] = [host]
+    target.mkdir(parents=True)
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    (target / "manifest.json").write_text(text, encoding="utf-8")
+    for part in ("assets", "translations"):
+        # symlinks=True keeps a link a link, so the validator sees (and refuses) it
+        shutil.copytree(source / "zendesk-app" / part, target / part, symlinks=True)
+
+
+def write_zip(app_dir: Path, zip_path: Path) -> int:
+    """Zip app_dir's files at the archive root, sorted, fixed timestamps; returns the file count."""
+    files = sorted(p for p in app_dir.rglob("*") if p.is_file() and p.name != "zcli.apps.config.json")
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(app_dir).as_posix(), date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+    return len(files)
+
+
+def package(host: str, out: Path, source: Path = ROOT) -> tuple[list[Problem], Path | None]:
+    """Validate then publish out/app and out/learner-context-<version>.zip; problems mean nothing changed."""
+    host = check_host(host)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix=".staging-") as tmp:
+        staged = Path(tmp) / "app"
+        assemble(source, staged, host)
+        problems = validate(staged)
+        if problems:
+            return problems, None
+        version = json.loads((staged / "manifest.json").read_text(encoding="utf-8")).get("version") or "0.0.0"
+        zip_path = out / f"learner-context-{version}.zip"
+        write_zip(staged, Path(tmp) / "app.zip")
+        final = out / "app"
+        if final.exists():
+            shutil.rmtree(final)
+        staged.rename(final)
+        (Path(tmp) / "app.zip").replace(zip_path)
+    return [], zip_path

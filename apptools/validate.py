@@ -1,0 +1,33 @@
+"""Validate a ZAF v2 app folder offline: every rule, every problem, file and field named."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from apptools.file_rules import check_files, check_translations, walk
+from apptools.manifest_rules import check_manifest
+from apptools.problems import WHOLE_FILE, Problem
+
+
+def validate(root: Path) -> list[Problem]:
+    """All problems of the app folder at root, sorted; [] means it can be uploaded."""
+    root = Path(root)
+    paths = walk(root)
+    problems = check_files(root, paths)
+    manifest_path = root / "manifest.json"
+    manifest: dict = {}
+    if not manifest_path.is_file():
+        problems.append(Problem("manifest.json", WHOLE_FILE, "required file is missing"))
+    else:
+        try:
+            loaded = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems.append(Problem("manifest.json", WHOLE_FILE, f"not valid JSON ({exc})"))
+        else:
+            if isinstance(loaded, dict):
+                manifest = loaded
+                problems += check_manifest(manifest, root)
+            else:
+                problems.append(Problem("manifest.json", WHOLE_FILE, "must be a JSON object"))
+    problems += check_translations(root, manifest)
+    return sorted(set(problems))
