@@ -1,0 +1,219 @@
+"""ContextService against the real sandbox: personas, identifiers, ticket-bound mode, manual search."""
+from __future__ import annotations
+
+import pytest
+
+from backend.config import load
+from backend.context import ContextService
+from backend.errors import BadRequest, Forbidden, NotFound
+from backend.lookup import Agent, LookupRequest, ManualSearch
+from sandbox.internal import personas as P
+
+AGENT = Agent(iss="https://acme.zendesk.com", sub="42")
+
+
+def settings_for(sandbox, **changes):
+    """Complete settings pointing every system at the sandbox (Zendesk off unless given)."""
+    values = {"env": "test", "jwt_secrets": ("s" * 40,), "jwt_issuers": ("https://acme.zendesk.com",),
+              "audit_hash_key": "k", "internal_api_token": "sandbox-internal-token", "zendesk_url": "",
+              **{f"{key}_api_url": sandbox.system_url(system) for key, system in
+                 (("learner", "learners"), ("enrolment", "enrolments"), ("course", "courses"),
+                  ("payment", "payments"))}}
+    values.update(changes)
+    return load({}, **values)
+
+
+def zendesk_settings(sandbox, **changes):
+    return settings_for(sandbox, zendesk_url=sandbox.url, zendesk_email="agent@demo.example",
+                        zendesk_api_token="sandbox-zendesk-token", **changes)
+
+
+@pytest.fixture
+def service(clean_sandbox):
+    svc = ContextService(settings_for(clean_sandbox))
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def bound_service(clean_sandbox):
+    svc = ContextService(zendesk_settings(clean_sandbox))
+    yield svc
+    svc.close()
+
+
+def lookup(svc, *emails, agent=AGENT, **fields):
+    return svc.lookup(LookupRequest(emails=tuple(emails), **fields), agent).body
+
+
+def codes(match) -> list[str]:
+    return [flag["code"] for flag in match["flags"]]
+
+
+def all_ok(body) -> bool:
+    return all(section["status"] == "ok" for section in body["sections"].values())
+
+
+class TestPersonas:
+    def test_amelie_refund_eligible_order_and_earned_certificate(self, service):
+        body = lookup(service, P.AMELIE_EMAIL)
+        assert all_ok(body)
+        [match] = body["matches"]
+        assert match["learner"]["id"] == P.AMELIE_ID
+        assert match["matched_by"] == [{"kind": "email", "value": P.AMELIE_EMAIL}]
+        refund = next(p for p in match["payments"] if p["id"] == P.AMELIE_RECENT_ORDER_ID)["refund"]
+        assert refund["eligible"] is True and refund["reason"] == "within_policy" and refund["until"]
+        assert {"refund_eligible", "certificate_earned"} <= set(codes(match))
+        earned = next(e for e in match["enrolments"] if e["id"] == P.AMELIE_COMPLETED_ENROLMENT_ID)
+        assert earned["certificate"]["status"] == "earned"
+        assert earned["course"]["title"] == P.AMELIE_COMPLETED_COURSE_TITLE
+        assert {"lc_lang_fr", "lc_paid", "lc_refund_eligible"} <= set(body["suggested_tags"])
+        for name in ("learner", "enrolments", "courses", "payments"):
+            assert body["sections"][name]["as_of"].endswith("Z")
+
+    def test_wei_two_accounts_and_past_due_subscription(self, service):
+        body = lookup(service, P.WEI_EMAIL, P.WEI_WORK_EMAIL)
+        ids = [m["learner"]["id"] for m in body["matches"]]
+        assert ids == [P.WEI_ID, P.WEI_WORK_ID]
+        assert all("multiple_accounts" in codes(m) for m in body["matches"])
+        subs = [s for m in body["matches"] for s in m["subscriptions"]]
+        assert any(s["id"] == P.WEI_SUBSCRIPTION_ID and s["status"] == "past_due" for s in subs)
+        assert {"lc_multiple_accounts", "lc_past_due"} <= set(body["suggested_tags"])
+
+    def test_sam_enterprise_sponsored_with_deadline_soon(self, service):
+        [match] = lookup(service, P.SAM_EMAIL)["matches"]
+        assert match["payer"] == {"kind": "enterprise", "sponsor_name": P.SAM_SPONSOR_NAME}
+        soon = [f for f in match["flags"] if f["code"] == "deadline_soon"]
+        assert any(f["params"]["title"] == P.SAM_DEADLINE_TITLE and f["params"]["days"] <= 2 for f in soon)
+        assert "enterprise_sponsored" in codes(match)
+        assert match["next_deadlines"][0]["due_at"] <= match["next_deadlines"][-1]["due_at"]
+
+    def test_sam_found_by_external_id_too(self, service):
+        body = lookup(service, P.SAM_EMAIL, external_id=P.SAM_EXTERNAL_ID)
+        [match] = body["matches"]
+        assert match["matched_by"] == [{"kind": "email", "value": P.SAM_EMAIL},
+                                       {"kind": "external_id", "value": P.SAM_EXTERNAL_ID}]
+
+    def test_priya_financial_aid(self, service):
+        body = lookup(service, P.PRIYA_EMAIL)
+        [match] = body["matches"]
+        assert match["payer"]["kind"] == "financial_aid"
+        assert "financial_aid" in codes(match)
+        assert "lc_financial_aid" in body["suggested_tags"]
+
+    def test_heavy_learner_is_capped_with_totals(self, clean_sandbox):
+        svc = ContextService(settings_for(clean_sandbox, max_items=20))
+        try:
+            body = lookup(svc, P.HEAVY_EMAIL)
+        finally:
+            svc.close()
+        [match] = body["matches"]
+        assert len(match["enrolments"]) == 20 and match["enrolments_total"] == P.HEAVY_ENROLMENTS
+        assert len(match["payments"]) == 20 and match["payments_total"] == P.HEAVY_ORDERS
+        assert all_ok(body)
+
+    def test_erased_learner_shows_only_the_erasure(self, service, clean_sandbox):
+        body = lookup(service, P.ERASED_EMAIL)
+        [match] = body["matches"]
+        assert match["learner"]["status"] == "erased" and match["learner"]["name"] is None
+        assert match["enrolments"] == [] and match["payments"] == []
+        assert match["flags"][0]["code"] == "account_erased"
+        assert match["flags"][0]["severity"] == "critical"
+        assert clean_sandbox.requests_log("enrolments") == []
+
+    def test_nobody_is_not_found(self, service):
+        body = lookup(service, P.NOBODY_EMAIL)
+        assert body["matches"] == [] and all_ok(body)
+        assert body["suggested_tags"] == ["lc_not_found"]
+
+
+def test_ticket_references_are_linked_to_enrolment_and_order(service):
+    text = f"I want a refund for {P.AMELIE_RECENT_ORDER_ID}, see https://learn.example.com/learn/" \
+           f"{P.AMELIE_RECENT_COURSE_SLUG} and C-9999"
+    body = lookup(service, P.AMELIE_EMAIL, subject="Refund", text=text)
+    refs = {ref["value"]: ref for ref in body["detected_references"]}
+    assert refs[P.AMELIE_RECENT_ORDER_ID]["matched"] is True
+    assert refs[P.AMELIE_RECENT_ORDER_ID]["enrolment_id"] == P.AMELIE_RECENT_ENROLMENT_ID
+    assert refs[P.AMELIE_RECENT_COURSE_SLUG]["enrolment_id"] == P.AMELIE_RECENT_ENROLMENT_ID
+    assert refs[P.AMELIE_RECENT_COURSE_SLUG]["order_id"] == P.AMELIE_RECENT_ORDER_ID
+    assert refs["C-9999"]["matched"] is False
+
+
+def test_no_identifier_is_a_bad_request(service):
+    with pytest.raises(BadRequest):
+        service.lookup(LookupRequest(), AGENT)
+
+
+class TestManualSearch:
+    def test_by_order_id_finds_the_payer(self, service):
+        manual = ManualSearch("order_id", P.AMELIE_RECENT_ORDER_ID)
+        body = service.lookup(LookupRequest(manual=manual), AGENT).body
+        [match] = body["matches"]
+        assert match["learner"]["id"] == P.AMELIE_ID
+        assert match["matched_by"] == [{"kind": "order_id", "value": P.AMELIE_RECENT_ORDER_ID}]
+        assert body["manual"] is True
+
+    def test_by_learner_id_and_unknown_id(self, service):
+        body = service.lookup(LookupRequest(manual=ManualSearch("learner_id", P.SAM_ID)), AGENT).body
+        assert [m["learner"]["id"] for m in body["matches"]] == [P.SAM_ID]
+        unknown = service.lookup(LookupRequest(manual=ManualSearch("learner_id", "L-9999999")), AGENT).body
+        assert unknown["matches"] == [] and unknown["sections"]["learner"]["status"] == "ok"
+
+    def test_manual_search_wins_over_the_ticket_in_ticket_bound_mode(self, bound_service):
+        agent = Agent(iss=AGENT.iss, sub="42", ticket_id=1001)
+        result = bound_service.lookup(LookupRequest(manual=ManualSearch("email", P.PRIYA_EMAIL)), agent)
+        assert result.manual is True and result.ticket_bound is False
+        assert [m["learner"]["id"] for m in result.body["matches"]] == [P.PRIYA_ID]
+
+    def test_switched_off_is_forbidden(self, clean_sandbox):
+        svc = ContextService(settings_for(clean_sandbox, manual_search=False))
+        try:
+            with pytest.raises(Forbidden):
+                svc.lookup(LookupRequest(manual=ManualSearch("email", P.SAM_EMAIL)), AGENT)
+        finally:
+            svc.close()
+
+
+class TestTicketBound:
+    def test_tampered_requester_is_ignored(self, bound_service):
+        agent = Agent(iss=AGENT.iss, sub="42", ticket_id=1001)
+        result = bound_service.lookup(LookupRequest(emails=(P.SAM_EMAIL,), ticket_id=1001), agent)
+        assert result.ticket_bound is True and result.body["ticket_bound"] is True
+        assert [m["learner"]["id"] for m in result.body["matches"]] == [P.AMELIE_ID]
+        assert [kind for kind, _ in result.identifiers] == ["email"]
+
+    def test_all_identities_of_the_requester_are_looked_up(self, bound_service):
+        body = bound_service.lookup(LookupRequest(), Agent(iss=AGENT.iss, sub="42", ticket_id=1002)).body
+        assert {m["learner"]["id"] for m in body["matches"]} == {P.WEI_ID, P.WEI_WORK_ID}
+
+    def test_unknown_ticket_is_not_found(self, bound_service):
+        with pytest.raises(NotFound):
+            bound_service.lookup(LookupRequest(), Agent(iss=AGENT.iss, sub="42", ticket_id=999999))
+
+    def test_body_ticket_must_agree_with_the_token(self, bound_service):
+        with pytest.raises(BadRequest):
+            agent = Agent(iss=AGENT.iss, sub="42", ticket_id=1001)
+            bound_service.lookup(LookupRequest(ticket_id=1002), agent)
+
+    def test_zendesk_down_means_no_guessing_from_the_browser(self, bound_service, clean_sandbox):
+        clean_sandbox.fault("zendesk", "error")
+        agent = Agent(iss=AGENT.iss, sub="42", ticket_id=1003)
+        body = bound_service.lookup(LookupRequest(emails=(P.AMELIE_EMAIL,)), agent).body
+        assert body["matches"] == []
+        assert body["sections"]["learner"]["status"] == "unavailable"
+
+    def test_requester_resolution_is_cached_briefly(self, bound_service, clean_sandbox):
+        agent = Agent(iss=AGENT.iss, sub="42", ticket_id=1004)
+        bound_service.lookup(LookupRequest(), agent)
+        clean_sandbox.clear_requests()
+        bound_service.lookup(LookupRequest(), agent)
+        assert clean_sandbox.requests_log("zendesk") == []
+
+
+def test_readiness_reports_every_dependency(bound_service, clean_sandbox):
+    clean_sandbox.fault("courses", "error")
+    ready = bound_service.readiness()
+    assert set(ready) == {"learners", "enrolments", "courses", "payments", "zendesk"}
+    assert ready["courses"]["status"] == "unavailable"
+    assert all(ready[name]["status"] == "ok" for name in ("learners", "enrolments", "payments", "zendesk"))
+    assert all(isinstance(ready[name]["latency_ms"], float) for name in ready)

@@ -1,0 +1,205 @@
+"""Failure handling against the real sandbox: every fault on every system, retries, breaker, concurrency."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from backend.context import ContextService
+from backend.errors import SourceBadResponse, SourceTimeout, SourceUnavailable
+from backend.lookup import Agent, LookupRequest
+from backend.sources import enrolments, learners
+from backend.sources.http import Deadline, SourceClient
+from sandbox.internal import personas as P
+from tests.backend.test_context import settings_for
+from tests.servers import free_port
+
+TOKEN = "sandbox-internal-token"
+AGENT = Agent(iss="https://acme.zendesk.com", sub="42")
+SYSTEMS = ("learners", "enrolments", "courses", "payments")
+SECTION = {"learners": "learner", "enrolments": "enrolments", "courses": "courses", "payments": "payments"}
+# The deadline leaves the healthy calls ample room on a loaded machine; the latency fault exceeds it.
+DEADLINE_MS, CALL_TIMEOUT_MS, SLOW_MS = 1500, 1000, 2500
+EXPECTED = {"latency": "timeout", "hang": "timeout", "error": "unavailable", "reset": "unavailable",
+            "garbage": "error"}
+
+
+@pytest.fixture
+def make_service(clean_sandbox):
+    made = []
+
+    def make(**changes) -> ContextService:
+        settings = settings_for(clean_sandbox, deadline_ms=DEADLINE_MS, call_timeout_ms=CALL_TIMEOUT_MS,
+                                **changes)
+        made.append(ContextService(settings))
+        return made[-1]
+    yield make
+    for svc in made:
+        svc.close()
+
+
+def sam(svc: ContextService, refresh: bool = False) -> dict:
+    return svc.lookup(LookupRequest(emails=(P.SAM_EMAIL,), refresh=refresh), AGENT).body
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED))
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_a_failing_system_marks_its_section_and_the_rest_is_intact(system, kind, make_service, clean_sandbox):
+    svc = make_service()
+    clean_sandbox.fault(system, kind, ms=SLOW_MS if kind == "latency" else None)
+    body = sam(svc)
+    statuses = {name: section["status"] for name, section in body["sections"].items()}
+    failing = SECTION[system]
+    assert statuses[failing] == EXPECTED[kind]
+    assert all(status == "ok" for name, status in statuses.items() if name != failing)
+    if system == "learners":
+        assert body["matches"] == [] and "lc_not_found" not in body["suggested_tags"]
+        return
+    [match] = body["matches"]
+    assert match["learner"]["id"] == P.SAM_ID
+    if system != "enrolments":
+        assert match["enrolments"], "enrolments survive another system's failure"
+    if system != "payments":
+        assert match["payments"] and match["payer"]["kind"] == "enterprise"
+    if system == "courses":
+        assert all(e["course"]["title"] is None for e in match["enrolments"])
+
+
+def test_retries_only_transient_failures_and_recovers(make_service, clean_sandbox):
+    svc = make_service(retries=2)
+    clean_sandbox.fault("enrolments", "error", times=1)
+    body = sam(svc)
+    assert body["sections"]["enrolments"]["status"] == "ok"
+    assert [r["status"] for r in clean_sandbox.requests_log("enrolments")] == [500, 200]
+
+
+def test_persistent_5xx_is_tried_retries_plus_one_times(make_service, clean_sandbox):
+    svc = make_service(retries=2)
+    clean_sandbox.fault("enrolments", "error")
+    assert sam(svc)["sections"]["enrolments"]["status"] == "unavailable"
+    assert len(clean_sandbox.requests_log("enrolments")) == 3
+
+
+def test_malformed_answer_is_not_retried(make_service, clean_sandbox):
+    svc = make_service(retries=2)
+    clean_sandbox.fault("enrolments", "garbage")
+    assert sam(svc)["sections"]["enrolments"]["status"] == "error"
+    assert len(clean_sandbox.requests_log("enrolments")) == 1
+
+
+def test_breaker_opens_after_n_failures_and_stops_calling(make_service, clean_sandbox):
+    svc = make_service(retries=0, breaker_failures=3, breaker_reset_s=60)
+    clean_sandbox.fault("enrolments", "error")
+    bodies = [sam(svc, refresh=True) for _ in range(5)]
+    assert [b["sections"]["enrolments"]["status"] for b in bodies] == ["unavailable"] * 5
+    assert len(clean_sandbox.requests_log("enrolments")) == 3  # calls 4 and 5 never left the backend
+    assert all(b["sections"]["payments"]["status"] == "ok" for b in bodies)
+
+
+def test_breaker_half_opens_after_reset_and_closes_on_success(make_service, clean_sandbox):
+    svc = make_service(retries=0, breaker_failures=1, breaker_reset_s=1)
+    clean_sandbox.fault("enrolments", "error", times=1)
+    assert sam(svc, refresh=True)["sections"]["enrolments"]["status"] == "unavailable"
+    assert sam(svc, refresh=True)["sections"]["enrolments"]["status"] == "unavailable"  # open: not called
+    assert len(clean_sandbox.requests_log("enrolments")) == 1
+    time.sleep(1.1)
+    assert sam(svc, refresh=True)["sections"]["enrolments"]["status"] == "ok"
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["started"] < b["ended"] and b["started"] < a["ended"]
+
+
+def test_enrolments_and_payments_are_fetched_concurrently(make_service, clean_sandbox):
+    svc = make_service()
+    for system in ("enrolments", "payments"):
+        clean_sandbox.fault(system, "latency", ms=300)
+    body = sam(svc)
+    assert body["sections"]["enrolments"]["status"] == "ok" and body["sections"]["payments"]["status"] == "ok"
+    [enrolment_call] = clean_sandbox.requests_log("enrolments")
+    payment_calls = clean_sandbox.requests_log("payments")
+    assert len(payment_calls) == 4  # orders, subscriptions, financial aid, sponsorships
+    assert all(overlaps(enrolment_call, call) for call in payment_calls)
+    assert all(overlaps(payment_calls[0], call) for call in payment_calls[1:])
+
+
+def test_every_identifier_is_asked_concurrently(make_service, clean_sandbox):
+    svc = make_service()
+    clean_sandbox.fault("learners", "latency", ms=300)
+    svc.lookup(LookupRequest(emails=(P.WEI_EMAIL, P.WEI_WORK_EMAIL)), AGENT)
+    first, second = clean_sandbox.requests_log("learners")
+    assert overlaps(first, second)
+
+
+class TestCache:
+    def test_second_lookup_is_served_from_cache_with_the_original_as_of(self, make_service, clean_sandbox):
+        svc = make_service()
+        first = sam(svc)
+        clean_sandbox.clear_requests()
+        second = sam(svc)
+        assert clean_sandbox.requests_log() == []
+        assert second["sections"] == first["sections"]
+        assert second["matches"] == first["matches"]
+
+    def test_refresh_bypasses_reads_but_refills(self, make_service, clean_sandbox):
+        svc = make_service()
+        first = sam(svc)
+        clean_sandbox.clear_requests()
+        refreshed = sam(svc, refresh=True)
+        systems = {r["system"] for r in clean_sandbox.requests_log()}
+        assert systems == {"learners", "enrolments", "courses", "payments"}
+        assert refreshed["sections"]["learner"]["as_of"] >= first["sections"]["learner"]["as_of"]
+        clean_sandbox.clear_requests()
+        sam(svc)
+        assert clean_sandbox.requests_log() == []
+
+    def test_failures_are_not_cached(self, make_service, clean_sandbox):
+        svc = make_service(retries=0)
+        clean_sandbox.fault("payments", "error")
+        assert sam(svc)["sections"]["payments"]["status"] == "unavailable"
+        clean_sandbox.clear_faults()
+        assert sam(svc)["sections"]["payments"]["status"] == "ok"
+
+    def test_redis_cache_shares_results_between_services(self, make_service, clean_sandbox, redis_url):
+        first = sam(make_service(redis_url=redis_url), refresh=True)
+        clean_sandbox.clear_requests()
+        second = sam(make_service(redis_url=redis_url))
+        assert clean_sandbox.requests_log() == []
+        assert second["sections"] == first["sections"]
+
+
+class TestClient:
+    def test_wrong_service_token_is_a_bad_response_not_retried(self, clean_sandbox):
+        client = SourceClient("learners", clean_sandbox.system_url("learners"), token="wrong", retries=2)
+        try:
+            with pytest.raises(SourceBadResponse):
+                learners.by_email(client, P.SAM_EMAIL, Deadline(2000))
+        finally:
+            client.close()
+        assert [r["status"] for r in clean_sandbox.requests_log("learners")] == [401]
+
+    def test_spent_deadline_makes_no_call(self, clean_sandbox):
+        client = SourceClient("learners", clean_sandbox.system_url("learners"), token=TOKEN)
+        try:
+            with pytest.raises(SourceTimeout):
+                learners.by_email(client, P.SAM_EMAIL, Deadline(0))
+        finally:
+            client.close()
+        assert clean_sandbox.requests_log("learners") == []
+
+    def test_pagination_follows_cursors_up_to_the_cap(self, clean_sandbox):
+        client = SourceClient("enrolments", clean_sandbox.system_url("enrolments"), token=TOKEN)
+        try:
+            items, total = enrolments.for_learner(client, P.HEAVY_ID, Deadline(5000), max_items=150)
+        finally:
+            client.close()
+        assert len(items) == 150 and len({e["id"] for e in items}) == 150 and total == P.HEAVY_ENROLMENTS
+        assert len(clean_sandbox.requests_log("enrolments")) == 2
+
+    def test_connection_refused_is_unavailable(self):
+        client = SourceClient("learners", f"http://127.0.0.1:{free_port()}", retries=0)
+        try:
+            with pytest.raises(SourceUnavailable):
+                learners.by_email(client, P.SAM_EMAIL, Deadline(1000))
+        finally:
+            client.close()
