@@ -1,0 +1,98 @@
+"""Incremental exports: cursor-based tickets (with metric_sets) and time-based ticket events."""
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+import flask
+
+from sandbox.zendesk import shapes
+from sandbox.zendesk.api import ApiError, api, db, int_arg, root, state
+from sandbox.zendesk.paging import decode_cursor, encode_cursor
+from sandbox.zendesk.routes import TICKET_SELECT
+
+MAX_EXPORT_PAGE = 1000
+MIN_AGE_S = 60  # Zendesk: start_time must be more than one minute in the past
+EVENT_SELECT = ("SELECT e.*, t.channel, t.lang, t.topic, t.variant, t.course_n, t.order_n, t.subject,"
+                " t.description, t.created_at FROM events e JOIN tickets t ON t.id = e.ticket_id")
+
+
+def _start_time() -> int:
+    """The start_time parameter, 400 when missing, negative, in the future or too recent."""
+    start = int_arg("start_time")
+    if start is None:
+        raise ApiError(400, "InvalidValue", "start_time is required")
+    if start < 0:
+        raise ApiError(400, "InvalidValue", "start_time must be a positive epoch time")
+    if start > time.time() - MIN_AGE_S:
+        raise ApiError(400, "InvalidValue", "start_time must be more than one minute in the past")
+    return start
+
+
+def _includes() -> set[str]:
+    return {part.strip() for part in flask.request.args.get("include", "").split(",") if part.strip()}
+
+
+def _export_url(**params: object) -> str:
+    kept = {k: flask.request.args[k] for k in ("per_page", "include") if k in flask.request.args}
+    return f"{root()}{flask.request.path}?{urlencode({**kept, **params})}"
+
+
+@api.get("/incremental/tickets/cursor.json")
+def export_tickets() -> flask.Response:
+    """Tickets changed since a start_time or a cursor, oldest change first, one page at a time."""
+    per_page = int_arg("per_page", MAX_EXPORT_PAGE, low=1, high=MAX_EXPORT_PAGE)
+    cursor = flask.request.args.get("cursor")
+    position = decode_cursor(cursor, 2) if cursor else (_start_time(), -1)
+    touched = state().touched_snapshot()
+    with db() as conn:
+        # touched tickets carry an in-memory updated_at: fetch extra rows so the page stays full
+        # after they are taken out of the stored order, then merge them back at their new place.
+        rows = conn.execute(f"{TICKET_SELECT} WHERE (t.updated_at, t.id) > (?, ?) ORDER BY t.updated_at, t.id"
+                            " LIMIT ?", [*position, per_page + len(touched) + 1]).fetchall()
+        due = [i for i, stamp in touched.items() if (stamp, i) > position]
+        if due:
+            marks = ",".join("?" for _ in due)
+            rows = [r for r in rows if r["id"] not in touched]
+            rows += conn.execute(f"{TICKET_SELECT} WHERE t.id IN ({marks})", due).fetchall()
+        else:
+            rows = [r for r in rows if r["id"] not in touched]
+    rows.sort(key=lambda r: (touched.get(r["id"], r["updated_at"]), r["id"]))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    tickets = [shapes.ticket(r, root(), touched) for r in rows]
+    if rows:
+        first = encode_cursor(touched.get(rows[0]["id"], rows[0]["updated_at"]), rows[0]["id"])
+        after = encode_cursor(touched.get(rows[-1]["id"], rows[-1]["updated_at"]), rows[-1]["id"])
+    else:
+        first, after = None, encode_cursor(*position)
+    body: dict = {
+        "tickets": tickets, "after_cursor": after, "after_url": _export_url(cursor=after),
+        "before_cursor": first, "before_url": _export_url(cursor=first) if first else None,
+        "end_of_stream": not more,
+    }
+    if "metric_sets" in _includes():
+        body["metric_sets"] = [shapes.metric(r, root(), touched) for r in rows]
+    return flask.jsonify(body)
+
+
+@api.get("/incremental/ticket_events.json")
+def export_ticket_events() -> flask.Response:
+    """Ticket audits since start_time; a page never splits a second, so pages never repeat events."""
+    start = _start_time()
+    comments = "comment_events" in _includes()
+    with db() as conn:
+        rows = conn.execute(f"{EVENT_SELECT} WHERE e.ts >= ? ORDER BY e.ts, e.id LIMIT ?",
+                            [start, MAX_EXPORT_PAGE + 1]).fetchall()
+        more = len(rows) > MAX_EXPORT_PAGE
+        rows = rows[:MAX_EXPORT_PAGE]
+        if more:
+            last = rows[-1]
+            rows += conn.execute(f"{EVENT_SELECT} WHERE e.ts = ? AND e.id > ? ORDER BY e.id",
+                                 [last["ts"], last["id"]]).fetchall()
+    end_time = rows[-1]["ts"] + 1 if rows else start
+    return flask.jsonify({
+        "ticket_events": [shapes.ticket_event(r, comments) for r in rows],
+        "next_page": _export_url(start_time=end_time), "count": len(rows),
+        "end_of_stream": not more, "end_time": end_time,
+    })

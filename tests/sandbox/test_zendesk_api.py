@@ -1,0 +1,209 @@
+"""The sandbox's Zendesk API: auth, demo tickets, users, identities, metrics, ratings, search count."""
+from __future__ import annotations
+
+import base64
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import requests
+
+from tests.servers import SANDBOX_DATA, Sandbox
+
+EMAIL, TOKEN = "agent@demo.example", "sandbox-zendesk-token"
+PERSONAS = ["amelie.durand@example.fr", "wei.zhang@example.cn", "sam.taylor@example.com",
+            "priya.raman@example.in", "heavy.learner@example.com", "erased.learner@example.com",
+            "nobody@example.com"]
+
+
+def iso(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def basic(email: str, token: str) -> str:
+    return "Basic " + base64.b64encode(f"{email}/token:{token}".encode()).decode()
+
+
+class Zendesk:
+    """GETs against /api/v2 of the running sandbox with the sandbox's API token."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.url = sandbox.url
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = basic(EMAIL, TOKEN)
+
+    def get(self, path: str, **params) -> requests.Response:
+        url = path if path.startswith("http") else f"{self.url}/api/v2/{path}"
+        return self.session.get(url, params=params, timeout=30)
+
+    def ok(self, path: str, **params) -> dict:
+        resp = self.get(path, **params)
+        assert resp.status_code == 200, resp.text
+        return resp.json()
+
+
+@pytest.fixture
+def zd(clean_sandbox: Sandbox) -> Zendesk:
+    return Zendesk(clean_sandbox)
+
+
+@pytest.fixture
+def db(sandbox: Sandbox) -> Iterator[sqlite3.Connection]:
+    """The served zendesk.db, read-only, to check answers against the data."""
+    conn = sqlite3.connect(f"file:{SANDBOX_DATA / 'zendesk.db'}?mode=ro", uri=True)
+    yield conn
+    conn.close()
+
+
+def test_demo_tickets_are_requested_by_the_personas_in_order(zd: Zendesk) -> None:
+    seen = []
+    for ticket_id in range(1001, 1008):
+        ticket = zd.ok(f"tickets/{ticket_id}.json")["ticket"]
+        assert ticket["id"] == ticket_id and ticket["status"] in ("new", "open")
+        assert ticket["subject"] and ticket["description"] and ticket["created_at"].endswith("Z")
+        user = zd.ok(f"users/{ticket['requester_id']}.json")["user"]
+        assert user["role"] == "end-user"
+        seen.append(user["email"])
+    assert seen == PERSONAS
+
+
+def test_demo_ticket_texts_are_in_the_requesters_language_and_cite_persona_ids(zd: Zendesk) -> None:
+    amelie = zd.ok("tickets/1001.json")["ticket"]
+    wei = zd.ok("tickets/1002.json")["ticket"]
+    sam = zd.ok("tickets/1003.json")["ticket"]
+    assert "Bonjour" in amelie["description"] and "C-0042" in amelie["description"]
+    assert "ORD-2026-004217" in amelie["description"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in wei["description"])
+    assert "ORD-2026-005530" in wei["description"]
+    assert "C-0505" in sam["subject"] and sam["description"].startswith("Hi")
+
+
+def test_wei_has_two_email_identities(zd: Zendesk) -> None:
+    ticket = zd.ok("tickets/1002.json")["ticket"]
+    body = zd.ok(f"users/{ticket['requester_id']}/identities.json")
+    values = [(i["type"], i["value"], i["primary"]) for i in body["identities"]]
+    assert values == [("email", "wei.zhang@example.cn", True), ("email", "zhang.wei.work@example.com", False)]
+    assert body["count"] == 2 and body["next_page"] is None and body["previous_page"] is None
+
+
+def test_sam_carries_the_sso_external_id(zd: Zendesk) -> None:
+    ticket = zd.ok("tickets/1003.json")["ticket"]
+    assert zd.ok(f"users/{ticket['requester_id']}.json")["user"]["external_id"] == "sso-globex-00417"
+
+
+@pytest.mark.parametrize("header", [
+    None, basic(EMAIL, "wrong-token"), basic("someone@else.example", TOKEN), "Bearer " + TOKEN,
+    "Basic not-base64!!", "Basic " + base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode(),
+])
+def test_bad_credentials_are_401_like_zendesk(sandbox: Sandbox, header: str | None) -> None:
+    headers = {"Authorization": header} if header else {}
+    resp = requests.get(f"{sandbox.url}/api/v2/tickets/1001.json", headers=headers, timeout=10)
+    assert resp.status_code == 401
+    assert resp.json() == {"error": "Couldn't authenticate you"}
+
+
+def test_email_part_of_the_credentials_is_case_insensitive(sandbox: Sandbox) -> None:
+    headers = {"Authorization": basic(EMAIL.upper(), TOKEN)}
+    assert requests.get(f"{sandbox.url}/api/v2/users/me.json", headers=headers, timeout=10).status_code == 200
+
+
+def test_unknown_and_deleted_tickets_are_404(zd: Zendesk, db: sqlite3.Connection) -> None:
+    deleted = db.execute("SELECT id FROM tickets WHERE status = 'deleted' LIMIT 1").fetchone()[0]
+    for ticket_id in (999, deleted):
+        resp = zd.get(f"tickets/{ticket_id}.json")
+        assert resp.status_code == 404 and resp.json()["error"] == "RecordNotFound"
+    assert zd.get("users/424242424.json").status_code == 404
+
+
+def test_show_many_returns_known_tickets_and_rejects_bad_ids(zd: Zendesk) -> None:
+    body = zd.ok("tickets/show_many.json", ids="1003,1001,999")
+    assert [t["id"] for t in body["tickets"]] == [1001, 1003] and body["count"] == 2
+    assert zd.get("tickets/show_many.json", ids="1,x").status_code == 400
+    assert zd.get("tickets/show_many.json", ids=",".join(str(i) for i in range(101))).status_code == 400
+
+
+def test_agents_are_listed_with_both_paginations(zd: Zendesk) -> None:
+    first = zd.ok("users.json", role="agent", per_page=25)
+    second = zd.ok(first["next_page"])
+    offset_ids = [u["id"] for u in first["users"] + second["users"]]
+    assert first["count"] == 40 and second["next_page"] is None and len(set(offset_ids)) == 40
+    assert all(u["role"] == "agent" and u["name"] for u in first["users"] + second["users"])
+    cursor_ids, url, params = [], "users.json", {"role": "agent", "page[size]": 15}
+    while True:
+        page = zd.ok(url, **params)
+        cursor_ids += [u["id"] for u in page["users"]]
+        if not page["meta"]["has_more"]:
+            break
+        url, params = page["links"]["next"], {}
+    assert cursor_ids == offset_ids
+    assert zd.get("users.json", role="wizard").status_code == 400
+    assert zd.get("users.json", role="agent", per_page=101).status_code == 400
+
+
+def test_me_is_the_api_tokens_user(zd: Zendesk) -> None:
+    user = zd.ok("users/me.json")["user"]
+    assert user["email"] == EMAIL and user["role"] == "admin"
+
+
+def test_metrics_of_a_solved_ticket_are_consistent(zd: Zendesk, db: sqlite3.Connection) -> None:
+    sql = "SELECT id FROM tickets WHERE status = 'closed' AND reopens = 1 LIMIT 1"
+    ticket_id = db.execute(sql).fetchone()[0]
+    metric = zd.ok(f"tickets/{ticket_id}/metrics.json")["ticket_metric"]
+    assert metric["ticket_id"] == ticket_id and metric["reopens"] == 1 and metric["replies"] >= 2
+    reply, full = metric["reply_time_in_minutes"], metric["full_resolution_time_in_minutes"]
+    first = metric["first_resolution_time_in_minutes"]
+    assert 0 <= reply["business"] <= reply["calendar"]
+    assert reply["calendar"] <= first["calendar"] < full["calendar"]
+    assert metric["solved_at"] is not None
+    listed = zd.ok("ticket_metrics.json", **{"page[size]": 3})
+    assert len(listed["ticket_metrics"]) == 3 and listed["meta"]["has_more"] is True
+
+
+def test_satisfaction_ratings_filter_by_time_and_score(zd: Zendesk, db: sqlite3.Connection) -> None:
+    start, end = db.execute("SELECT MIN(created_at) + 86400 * 7, MIN(created_at) + 86400 * 14 FROM ratings")\
+        .fetchone()
+    expected = db.execute("SELECT COUNT(*) FROM ratings WHERE created_at BETWEEN ? AND ? AND score = 'bad'",
+                          [start, end]).fetchone()[0]
+    seen, url = [], "satisfaction_ratings.json"
+    params = {"start_time": start, "end_time": end, "score": "bad", "page[size]": 100}
+    while url:
+        page = zd.ok(url, **params)
+        seen += page["satisfaction_ratings"]
+        url, params = page["links"]["next"], {}
+    assert len(seen) == expected > 0
+    assert {r["score"] for r in seen} == {"bad"}
+    assert zd.get("satisfaction_ratings.json", score="great").status_code == 400
+
+
+def test_search_count_matches_the_database(zd: Zendesk, db: sqlite3.Connection) -> None:
+    anchor = int(db.execute("SELECT value FROM meta WHERE key = 'anchor'").fetchone()[0])
+    hour = anchor - 7 * 86400 + 10 * 3600  # last Monday 10:00 UTC, a busy hour
+    start, end = iso(hour), iso(hour + 3600)
+    expected = db.execute("SELECT COUNT(*) FROM tickets WHERE status != 'deleted' AND created_at >= ?"
+                          " AND created_at < ?", [hour, hour + 3600]).fetchone()[0]
+    assert expected > 10
+    body = zd.ok("search/count.json", query=f"type:ticket created>={start} created<{end}")
+    assert body == {"count": expected}
+    solved = db.execute("SELECT COUNT(*) FROM tickets WHERE status = 'solved'").fetchone()[0]
+    assert zd.ok("search/count.json", query="type:ticket status:solved") == {"count": solved}
+
+
+@pytest.mark.parametrize("query", ["", "hello world", "type:user", "created>yesterdayish", "status:lost"])
+def test_search_count_rejects_what_it_cannot_answer(zd: Zendesk, query: str) -> None:
+    resp = zd.get("search/count.json", query=query)
+    assert resp.status_code == 400 and resp.json()["error"] == "InvalidValue"
+
+
+def test_spike_labels_are_served(sandbox: Sandbox) -> None:
+    data = requests.get(f"{sandbox.url}/_sandbox/zendesk/spikes", timeout=10).json()["data"]
+    kinds = {s["kind"] for s in data}
+    assert {"course_launch", "outage"} <= kinds and len(data) >= 3
+    assert all(s["start"] < s["end"] and s["label"] for s in data)
+
+
+def test_zendesk_faults_apply_to_the_api(clean_sandbox: Sandbox) -> None:
+    clean_sandbox.fault("zendesk", "error", times=1)
+    zd = Zendesk(clean_sandbox)
+    assert zd.get("tickets/1001.json").status_code == 500
+    assert zd.get("tickets/1001.json").status_code == 200
