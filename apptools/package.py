@@ -41,7 +41,8 @@ def assemble(source: Path, target: Path, host: str) -> None:
 
 def write_zip(app_dir: Path, zip_path: Path) -> int:
     """Zip app_dir's files at the archive root, sorted, fixed timestamps; returns the file count."""
-    files = sorted(p for p in app_dir.rglob("*") if p.is_file() and p.name != "zcli.apps.config.json")
+    files = [p for p in app_dir.rglob("*") if p.is_file() and p.name != "zcli.apps.config.json"]
+    files.sort(key=lambda p: p.relative_to(app_dir).as_posix())
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in files:
             info = zipfile.ZipInfo(path.relative_to(app_dir).as_posix(), date_time=ZIP_TIME)
