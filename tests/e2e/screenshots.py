@@ -48,6 +48,10 @@ def shoot(browser, sandbox, backend_url: str, name: str, spec: tuple, out: Path)
             ticket.app.locator(f"[data-testid=lc-section-status][data-section={fault}]").wait_for()
         ticket.page.wait_for_timeout(300)  # let the resize round-trip settle before the picture
         frame = ticket.page.get_by_test_id("page-app-frame")
+        # Chromium paints a cross-origin iframe only inside the viewport: make the viewport fit it.
+        box = frame.bounding_box()
+        ticket.page.set_viewport_size({"width": 1280, "height": max(900, int(box["y"] + box["height"]) + 24)})
+        ticket.page.wait_for_timeout(300)
         frame.screenshot(path=str(out / f"{name}.png"))
         if name == "matched-1001":
             ticket.page.screenshot(path=str(out / "ticket-page.png"), full_page=True)
