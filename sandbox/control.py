@@ -17,6 +17,7 @@ SYSTEMS = ("learners", "enrolments", "courses", "payments", "zendesk")
 KINDS = ("latency", "hang", "error", "reset", "garbage")
 MAX_LATENCY_MS = 120_000
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
+PART_ROUTES = ("/_sandbox/zendesk/", "/_sandbox/webhooks/")  # served by the parts themselves
 
 
 def system_of(path: str) -> str | None:
@@ -47,7 +48,7 @@ class Control:
         self.lock = threading.Lock()
         self.faults: dict[str, Fault] = {}
         self.log: deque[dict] = deque(maxlen=REQUEST_LOG_SIZE)
-        self.waiting: set[Fault] = set()  # faults holding requests, even after `times` used them up
+        self.waiting: list[Fault] = []  # one entry per request held, even after `times` used a fault up
 
     def arm(self, system: str, fault: Fault) -> None:
         with self.lock:
@@ -60,7 +61,7 @@ class Control:
         with self.lock:
             names = list(self.faults) if system is None else [system]
             cleared = [self.faults.pop(name) for name in names if name in self.faults]
-            cleared += [f for f in self.waiting if system in (None, f.system)]
+            cleared += [f for f in set(self.waiting) if system in (None, f.system)]
         for fault in cleared:
             fault.released.set()
 
@@ -106,6 +107,8 @@ class ControlMiddleware:
 
     def __call__(self, environ: dict, start_response):
         path = environ.get("PATH_INFO", "")
+        if path.startswith(PART_ROUTES) and environ.get("REMOTE_ADDR") in _LOOPBACK:
+            return self.app(environ, start_response)  # a part's own control routes (loopback only)
         if path == "/_sandbox" or path.startswith("/_sandbox/"):
             return self.plane(Request(environ))(environ, start_response)
         system = system_of(path)
@@ -141,12 +144,12 @@ class ControlMiddleware:
         """Act out a fault; returns the response that replaces the system's, if any."""
         if fault.kind in ("latency", "hang"):
             with self.control.lock:
-                self.control.waiting.add(fault)
+                self.control.waiting.append(fault)
             try:
                 fault.released.wait(fault.ms / 1000 if fault.kind == "latency" else HANG_SECONDS)
             finally:
                 with self.control.lock:
-                    self.control.waiting.discard(fault)
+                    self.control.waiting.remove(fault)
             if fault.kind == "latency":
                 return None
         if fault.kind == "error":
@@ -167,7 +170,11 @@ class ControlMiddleware:
             return _json({"ok": ok}, 200 if ok else 503)
         if parts == ["faults"] and method == "GET":
             with self.control.lock:
-                return _json({"data": {name: f.describe() for name, f in self.control.faults.items()}})
+                holding: dict[str, int] = {}
+                for fault in self.control.waiting:
+                    holding[fault.system] = holding.get(fault.system, 0) + 1
+                faults = {name: f.describe() for name, f in self.control.faults.items()}
+            return _json({"data": faults, "holding": holding})
         if parts == ["faults"] and method == "DELETE":
             self.control.clear()
             return _json({"ok": True})

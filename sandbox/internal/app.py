@@ -48,6 +48,9 @@ def create_app(db_path: Path, settings: SandboxSettings) -> Flask:
         code = (exc.name or "error").lower().replace(" ", "_")
         response = jsonify({"error": {"code": code, "message": exc.description or exc.name}})
         response.status_code = exc.code or 500
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":  # keeps e.g. Allow on a 405
+                response.headers[name] = value
         return response
 
     @app.errorhandler(Exception)

@@ -15,6 +15,15 @@ from sandbox.internal import catalogue, commerce, people, persona_rows, schema
 
 log = logging.getLogger("sandbox.generate")
 DB_NAME = "internal.db"
+_SOURCES = ("schema", "names", "personas", "catalogue", "people", "commerce", "persona_rows", "generate")
+
+
+def data_version() -> str:
+    """Schema version plus a hash of the generator's source: any change to it regenerates old data."""
+    h = hashlib.sha256()
+    for name in _SOURCES:
+        h.update((Path(__file__).parent / f"{name}.py").read_bytes())
+    return f"{schema.SCHEMA_VERSION}-{h.hexdigest()[:16]}"
 
 
 def build(path: Path, seed: int) -> None:
@@ -35,7 +44,7 @@ def build(path: Path, seed: int) -> None:
     persona_rows.amelie_wei_sam(rows)
     persona_rows.priya_erased(rows)
     persona_rows.heavy(rng, rows, rows.tables["sessions"], deadlines_by_session, titles)
-    rows.tables["meta"] = [("schema_version", schema.SCHEMA_VERSION), ("seed", str(seed))]
+    rows.tables["meta"] = [("schema_version", data_version()), ("seed", str(seed))]
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA journal_mode=OFF")
@@ -63,7 +72,7 @@ def is_current(path: Path, seed: int) -> bool:
             conn.close()
     except sqlite3.Error:
         return False
-    return meta.get("schema_version") == schema.SCHEMA_VERSION and meta.get("seed") == str(seed)
+    return meta.get("schema_version") == data_version() and meta.get("seed") == str(seed)
 
 
 @contextlib.contextmanager

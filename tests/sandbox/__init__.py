@@ -1,0 +1,1 @@
+"""Tests of the sandbox: internal systems, control plane, Zendesk stand-in, ticket page."""
