@@ -16,6 +16,7 @@ graceful_timeout = 10
 keepalive = 5
 accesslog = None  # the app logs one JSON line per request itself (without PII)
 errorlog = "-"
+control_socket_disable = True  # one fixed socket path would collide between instances (tests, bench)
 limit_request_line = 4096
 limit_request_fields = 50
 limit_request_field_size = 8190
