@@ -38,5 +38,12 @@ var/zaf_sdk.js: scripts/build_sdk.mjs $(NODE_STAMP)
 bench: setup
 	$(PY) -m bench
 
+BACKEND_HOST ?= 127.0.0.1
+package: $(PY_STAMP)
+	$(PY) -m apptools package --backend-host $(BACKEND_HOST) --out dist
+
+zcli-server: package $(NODE_STAMP)
+	$(PY) -m apptools zcli-server --app dist/app
+
 clean:
 	rm -rf var dist

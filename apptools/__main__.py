@@ -1,4 +1,4 @@
-"""Command line: `python -m apptools validate DIR` and `python -m apptools package --backend-host HOST`."""
+"""Command line: `python -m apptools validate DIR | package --backend-host HOST | zcli-server`."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from apptools.package import UsageError, package
 from apptools.validate import validate
+from apptools.zcli import serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +19,16 @@ def main(argv: list[str] | None = None) -> int:
     pack = sub.add_parser("package", help="validate and assemble dist/app and the zip")
     pack.add_argument("--backend-host", required=True, help="host name put in domainWhitelist")
     pack.add_argument("--out", type=Path, default=Path("dist"))
+    dev = sub.add_parser("zcli-server", help="write zcli.apps.config.json, then run zcli apps:server")
+    dev.add_argument("--app", type=Path, default=Path("dist/app"))
+    dev.add_argument("--port", type=int, default=4567)
+    dev.add_argument("--bind", default="localhost")
     args = parser.parse_args(argv)
+    if args.command == "zcli-server":
+        if not (args.app / "manifest.json").is_file():
+            print(f"apptools: {args.app} is not a packaged app: run make package first", file=sys.stderr)
+            return 2
+        return serve(args.app, args.port, args.bind)
     if args.command == "validate":
         if not args.dir.is_dir():
             print(f"apptools: {args.dir} is not a directory", file=sys.stderr)
