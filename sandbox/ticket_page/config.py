@@ -1,4 +1,4 @@
-"""Settings of the local ticket page (sandbox only), read from the environment in one place."""
+"""Settings of the local ticket page (sandbox only): its LC_PAGE_* variables, read in one place."""
 from __future__ import annotations
 
 import json
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backend.config import DEV_SECRET
+from sandbox.config import load_zendesk
 
 ROOT = Path(__file__).resolve().parents[2]
 SDK_CDN_URL = "https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js"
@@ -29,8 +30,8 @@ class PageConfig:
     proxy_timeout_s: float = 15.0
     subdomain: str = "demo"
     zendesk_url: str = ""  # empty: this same server's /api/v2
-    zendesk_email: str = "agent@demo.example"
-    zendesk_api_token: str = "sandbox-zendesk-token"  # noqa: S105 - the sandbox's documented demo token
+    zendesk_email: str = ""  # empty: the sandbox's (sandbox.config.load_zendesk)
+    zendesk_api_token: str = ""
 
 
 def _bool(raw: str) -> bool:
@@ -38,7 +39,7 @@ def _bool(raw: str) -> bool:
 
 
 def load(environ: Mapping[str, str] | None = None) -> PageConfig:
-    """Build PageConfig from LC_PAGE_* (plus LC_JWT_SECRETS and LC_ZENDESK_*) variables."""
+    """Build PageConfig from LC_PAGE_* (plus LC_JWT_SECRETS and LC_ZENDESK_URL) variables."""
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}
     paths = {"LC_PAGE_APP_DIR": "app_dir", "LC_PAGE_MANIFEST": "manifest_path",
@@ -47,8 +48,7 @@ def load(environ: Mapping[str, str] | None = None) -> PageConfig:
         if env.get(var):
             values[name] = Path(env[var])
     texts = {"LC_PAGE_SDK_SOURCE": "sdk_source", "LC_PAGE_SUBDOMAIN": "subdomain",
-             "LC_ZENDESK_URL": "zendesk_url", "LC_ZENDESK_EMAIL": "zendesk_email",
-             "LC_ZENDESK_API_TOKEN": "zendesk_api_token"}
+             "LC_ZENDESK_URL": "zendesk_url"}
     for var, name in texts.items():
         if env.get(var):
             values[name] = env[var].strip()
@@ -69,6 +69,8 @@ def load(environ: Mapping[str, str] | None = None) -> PageConfig:
         values["query_overrides"] = _bool(env["LC_PAGE_QUERY_OVERRIDES"])
     if env.get("LC_PAGE_PROXY_TIMEOUT_S"):
         values["proxy_timeout_s"] = float(env["LC_PAGE_PROXY_TIMEOUT_S"])
+    zendesk = load_zendesk()  # the same API-token credentials the sandbox's Zendesk API accepts
+    values.update(zendesk_email=zendesk.email, zendesk_api_token=zendesk.api_token)
     config = PageConfig(**values)  # type: ignore[arg-type]
     if config.sdk_source not in ("cdn", "local"):
         raise ValueError("LC_PAGE_SDK_SOURCE: must be cdn or local")
