@@ -58,6 +58,8 @@ def open_warehouse(settings: config.Settings):  # noqa: ANN201 - an SQLAlchemy E
 
 
 def cmd_export(settings: config.Settings, args: argparse.Namespace) -> int:
+    if args.since and args.since > datetime.now(UTC).replace(tzinfo=None):
+        raise Usage("--since is in the future")
     engine = open_warehouse(settings)
     http = Http(settings)
     try:

@@ -19,7 +19,7 @@ from insights.baseline import (
     hour_start,
 )
 from insights.config import Settings
-from insights.warehouse import alert_state, tickets, upsert
+from insights.warehouse import alert_state, tickets, tickets_since, upsert
 from insights.zendesk import Http
 
 log = logging.getLogger("insights.alerts")
@@ -56,6 +56,7 @@ def history(engine: Engine, hour: datetime, weeks: int) -> list[int]:
                                    .where(live)).one()
         if first is None:
             return []
+        first = max(first, tickets_since(conn) or first)
         counts = []
         for w in range(1, weeks + 1):
             start = hour - timedelta(weeks=w)

@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy import Engine, select
 
 from insights.baseline import MAD_TO_SIGMA, MIN_WEEKS, Rule, hour_start
-from insights.warehouse import parse_time, tickets
+from insights.warehouse import parse_time, tickets, tickets_since
 
 HOURS_PER_WEEK = 168
 
@@ -73,12 +73,16 @@ def spikes_from(body: dict) -> list[Spike]:
 def minute_counts(engine: Engine) -> tuple[datetime, np.ndarray]:
     """(first hour, tickets created per minute from it) for every non-deleted ticket in the warehouse."""
     with engine.connect() as conn:
+        since = tickets_since(conn)
         query = select(tickets.c.created_at).where(tickets.c.deleted.is_(False),
                                                    tickets.c.created_at.is_not(None))
         created = [r[0] for r in conn.execute(query)]
+    if since is not None:  # before the export's start the table only holds tickets updated later
+        since = hour_start(since) + (timedelta(hours=1) if since != hour_start(since) else timedelta())
+        created = [c for c in created if c >= since]
     if not created:
         return datetime(1970, 1, 1), np.zeros(0, dtype=np.int64)
-    origin = hour_start(min(created))
+    origin = hour_start(min(created)) if since is None else max(since, hour_start(min(created)))
     offsets = np.array([int((c - origin).total_seconds() // 60) for c in created], dtype=np.int64)
     hours = int(offsets.max() // 60) + 1
     return origin, np.bincount(offsets, minlength=hours * 60)

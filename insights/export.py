@@ -24,7 +24,13 @@ from insights.warehouse import (
 )
 from insights.zendesk import Http, agent_users
 
-RATING_LOOKBACK = timedelta(days=14)  # a rating can still change this long after it was given
+RATING_LOOKBACK = timedelta(days=7)  # a survey answered this long after it was offered is still caught
+MIN_AGE_S = 61  # Zendesk refuses a start_time less than a minute old
+
+
+def usable_start(start_time: int) -> int:
+    """start_time moved back to more than a minute ago (re-reading that minute is harmless: upserts)."""
+    return min(start_time, int(time.time()) - MIN_AGE_S)
 
 
 @dataclass
@@ -47,6 +53,17 @@ class Summary:
 def epoch(moment: datetime) -> int:
     """Naive-UTC datetime to Unix seconds."""
     return int(moment.replace(tzinfo=UTC).timestamp())
+
+
+def coverage(previous: dict | None, state: dict | None, start: int) -> datetime:
+    """From when the tickets table is complete after this run (it keeps every ticket changed since)."""
+    if state is not None:  # resuming: the coverage does not change
+        return state["since"] or datetime(1970, 1, 1)
+    begin = datetime.fromtimestamp(start, UTC).replace(tzinfo=None)
+    # A back-fill joins up with what an earlier run covered if it starts before that run's last page.
+    if previous and previous["since"] and previous["updated_at"] and begin <= previous["updated_at"]:
+        return min(begin, previous["since"])
+    return begin
 
 
 class Exporter:
@@ -79,12 +96,15 @@ class Exporter:
     def tickets(self, since: datetime | None) -> None:
         """Cursor-based incremental tickets with metric_sets side-loaded; resumes from the saved cursor."""
         state, start = self._start("tickets", since)
+        with self.engine.connect() as conn:
+            previous = get_state(conn, "tickets")
         pages = state["pages"] if state else 0
+        covered = coverage(previous, state, start)
         params: dict = {"per_page": self.page_size, "include": "metric_sets"}
         if state and state["cursor"]:
             params["cursor"] = state["cursor"]
         else:
-            params["start_time"] = start
+            params["start_time"] = usable_start(start)
         with self._bar("tickets") as bar:
             while True:
                 page = self.http.get_json("/api/v2/incremental/tickets/cursor.json", params)
@@ -96,7 +116,7 @@ class Exporter:
                 with self.engine.begin() as conn:
                     upsert(conn, tickets, ticket_rows)
                     upsert(conn, ticket_metrics, metric_rows)
-                    save_state(conn, "tickets", cursor, pages=pages, done=done)
+                    save_state(conn, "tickets", cursor, pages=pages, done=done, since=covered)
                 self.summary.pages += 1
                 self._count("tickets", len(ticket_rows))
                 self._count("metric sets", len(metric_rows))
@@ -109,7 +129,7 @@ class Exporter:
         """Time-based incremental ticket events with comment events; keeps the public/private flag."""
         state, start = self._start("ticket_events", since)
         pages = state["pages"] if state else 0
-        start_time = int(state["cursor"]) if state and state["cursor"] else start
+        start_time = usable_start(int(state["cursor"]) if state and state["cursor"] else start)
         with self._bar("events") as bar:
             while True:
                 page = self.http.get_json("/api/v2/incremental/ticket_events.json",
@@ -118,7 +138,7 @@ class Exporter:
                 events = page.get("ticket_events") or []
                 comment_rows = [c for e in events for c in rows.comments(e)]
                 end_time = int(page.get("end_time") or start_time)
-                done = bool(page.get("end_of_stream")) or end_time <= start_time
+                done = bool(page.get("end_of_stream"))
                 pages += 1
                 with self.engine.begin() as conn:
                     upsert(conn, comment_events, comment_rows)
@@ -126,9 +146,10 @@ class Exporter:
                 self.summary.pages += 1
                 self._count("comments", len(comment_rows))
                 bar.update(len(events))
-                if done:
+                following = usable_start(end_time)
+                if done or following <= start_time:  # no progress possible: stop rather than spin
                     return
-                start_time = end_time
+                start_time = following
 
     def _paged(self, path: str, params: dict) -> Iterator[dict]:
         """Pages of a list endpoint, following cursor (links.next) or offset (next_page) pagination."""
@@ -147,7 +168,7 @@ class Exporter:
         start_time = int(state["cursor"]) if state and state["cursor"] else start
         pages = state["pages"] if state else 0
         newest = start_time
-        params = {"start_time": start_time, "page[size]": min(self.page_size, 100), "sort": "created_at"}
+        params = {"start_time": start_time, "page[size]": min(self.page_size, 100)}
         with self._bar("ratings") as bar:
             for page in self._paged("/api/v2/satisfaction_ratings.json", params):
                 rating_rows = [rows.rating(r) for r in page.get("satisfaction_ratings") or []]

@@ -81,6 +81,7 @@ export_state = Table(
     Column("cursor", Text),
     Column("pages", Integer, nullable=False, default=0),
     Column("done", Boolean, nullable=False, default=False),
+    Column("since", DateTime),  # the stream holds every change from this time on (coverage start)
     Column("updated_at", DateTime),
 )
 alert_state = Table(
@@ -141,10 +142,17 @@ def get_state(conn: Connection, stream: str) -> dict | None:
     return dict(row) if row else None
 
 
-def save_state(conn: Connection, stream: str, cursor: str | None, *, pages: int, done: bool) -> None:
+def save_state(conn: Connection, stream: str, cursor: str | None, *, pages: int, done: bool,
+               since: datetime | None = None) -> None:
     """Record where a stream stands; call inside the transaction that wrote the page's rows."""
     upsert(conn, export_state, [{"stream": stream, "cursor": cursor, "pages": pages, "done": done,
-                                 "updated_at": utcnow()}])
+                                 "since": since, "updated_at": utcnow()}])
+
+
+def tickets_since(conn: Connection) -> datetime | None:
+    """From when the warehouse holds every ticket (created since then), per the tickets stream's state."""
+    state = get_state(conn, "tickets")
+    return state["since"] if state else None
 
 
 def utcnow() -> datetime:
