@@ -1,7 +1,9 @@
 // i18n: locale fallbacks, catalog completeness, interpolation and plurals.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CATALOGS, interpolate, resolveLocale, translator } from '../../zendesk-app/assets/i18n.js';
+import { CATALOGS, interpolate, loadAll, loadLocale, resolveLocale, translator } from '../../zendesk-app/assets/i18n.js';
+
+await loadAll();
 
 test('locales fall back to their language, Chinese variants to zh-CN, the rest to en', () => {
   const cases = {
@@ -31,6 +33,12 @@ test('translations keep the same placeholders as English', () => {
       assert.deepEqual(names(CATALOGS[locale][key]), names(value), `${locale}:${key}`);
     }
   }
+});
+
+test('loading resolves a tag to its catalog', async () => {
+  assert.equal(await loadLocale('fr-CA'), 'fr');
+  assert.equal(await loadLocale('zh-HK'), 'zh-CN');
+  assert.deepEqual(Object.keys(CATALOGS).sort(), ['en', 'fr', 'zh-CN']);
 });
 
 test('a translator speaks its locale and resolves regional tags', () => {

@@ -1,7 +1,10 @@
 // summary: the reply text in the learner's language, dates in the learner's zone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { loadAll } from '../../zendesk-app/assets/i18n.js';
 import { buildSummary, summaryLocale } from '../../zendesk-app/assets/summary.js';
+
+await loadAll();
 
 const flat = (s) => s.replace(/[\u202f\u00a0]/g, ' ');
 const match = (language, zone) => ({

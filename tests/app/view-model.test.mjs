@@ -1,11 +1,13 @@
 // view-model: state choice, partial sections, long lists, admin links, flags, tags.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { translator } from '../../zendesk-app/assets/i18n.js';
+import { loadAll, translator } from '../../zendesk-app/assets/i18n.js';
 import {
   adminLink, flagText, issuesFor, sectionIssues, stateOf, tagsToAdd, visibleItems, whyMatched,
 } from '../../zendesk-app/assets/view-model.js';
 import { maskEmail, maskName } from '../../zendesk-app/assets/format.js';
+
+await loadAll();
 
 const ok = { status: 'ok', as_of: '2026-11-23T23:00:00Z' };
 const sections = (over = {}) => ({ learner: ok, enrolments: ok, courses: ok, payments: ok, ...over });

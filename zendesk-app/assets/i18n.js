@@ -1,10 +1,18 @@
-// UI strings: locale resolution (fr-CA -> fr, zh-TW -> zh-CN, else en) and interpolation.
-import en from './i18n/en.js';
-import fr from './i18n/fr.js';
-import zhCN from './i18n/zh-CN.js';
+// UI strings: locale resolution (fr-CA -> fr, zh-TW -> zh-CN, else en), loading and interpolation.
 
-export const CATALOGS = { en, fr, 'zh-CN': zhCN };
-export const LOCALES = Object.keys(CATALOGS);
+export const LOCALES = ['en', 'fr', 'zh-CN'];
+// Filled by loadLocale: an agent downloads only the catalogs it uses (its own, the learner's).
+export const CATALOGS = {};
+
+/** Import a locale's catalog once (dynamic import keeps the others off the wire). */
+export async function loadLocale(locale) {
+  const code = LOCALES.includes(locale) ? locale : resolveLocale(locale);
+  if (!CATALOGS[code]) CATALOGS[code] = (await import(`./i18n/${code}.js`)).default;
+  return code;
+}
+
+/** Every catalog (tests, tools). */
+export const loadAll = () => Promise.all(LOCALES.map(loadLocale));
 
 /** Map any BCP 47 tag (or Zendesk locale like "zh-cn", "fr_CA") to en, fr or zh-CN. */
 export function resolveLocale(tag) {
@@ -33,9 +41,9 @@ export function interpolate(template, params = {}, strict = false) {
 
 /** A translator for one locale: t(key, params), t.plural(key, count, params), t.has(key), t.strict(...). */
 export function translator(locale) {
-  const code = CATALOGS[locale] ? locale : resolveLocale(locale);
-  const catalog = CATALOGS[code];
-  const lookup = (key) => catalog[key] ?? en[key];
+  const code = LOCALES.includes(locale) ? locale : resolveLocale(locale);
+  // Catalogs have the same keys (a unit test enforces it); English is the fallback when loaded.
+  const lookup = (key) => (CATALOGS[code] || {})[key] ?? (CATALOGS.en || {})[key];
   const t = (key, params) => {
     const template = lookup(key);
     return template === undefined ? key : interpolate(template, params);

@@ -1,7 +1,7 @@
 // Bootstrap and controller: ZAF handshake, the lookup, actions, rendering and resize.
 import { buildBody, configProblems, readResponse, requestOptions } from './api.js';
 import { agentTimeZone, maskEmail, maskName } from './format.js';
-import { resolveLocale, translator } from './i18n.js';
+import { loadLocale, resolveLocale, translator } from './i18n.js';
 import { searchSuggestions, normaliseManualSearch } from './references.js';
 import { readSettings } from './settings.js';
 import { buildSummary, summaryLocale } from './summary.js';
@@ -46,9 +46,15 @@ const act = {
     s.manual = checked;
     lookup({});
   },
-  insert: (match) => {
-    const text = buildSummary(match, { locale: summaryLocale(match.learner, s.t.locale), showPayments: s.settings.show_payments });
-    s.client.invoke('comment.appendText', text).then(() => toast('toast.inserted'), () => toast('toast.action_failed'));
+  insert: async (match) => {
+    try {
+      const locale = await loadLocale(summaryLocale(match.learner, s.t.locale));
+      const text = buildSummary(match, { locale, showPayments: s.settings.show_payments });
+      await s.client.invoke('comment.appendText', text);
+      toast('toast.inserted');
+    } catch {
+      toast('toast.action_failed');
+    }
   },
   addTags: (tags) => {
     s.client.invoke('ticket.tags.add', tags).then(() => {
@@ -110,11 +116,12 @@ async function loadTicket() {
   };
   s.ticketTags = Array.isArray(got['ticket.tags']) ? got['ticket.tags'] : [];
   s.user = got.currentUser || {};
-  s.t = translator(resolveLocale(s.user.locale));
+  s.t = translator(await loadLocale(resolveLocale(s.user.locale)).catch(() => 'en'));
   document.documentElement.lang = s.t.locale;
 }
 
-function start() {
+async function start() {
+  await loadLocale('en').catch(() => {}); // the fallback catalog, and the words for a failed handshake
   const client = window.ZAFClient && window.ZAFClient.init();
   if (!client) {
     s.view = { phase: 'error', error: { code: 'no_zaf', status: 0 } };

@@ -2,6 +2,8 @@
 import { formatDate, formatMoney, formatPercent } from './format.js';
 import { resolveLocale, translator } from './i18n.js';
 
+const MAX_LINES = 5; // per list: the backend sends the most relevant first; a reply stays readable
+
 /** The language the summary is written in: the learner's, else the agent's UI language. */
 export function summaryLocale(learner, fallback = 'en') {
   return learner && learner.language ? resolveLocale(learner.language) : resolveLocale(fallback);
@@ -14,7 +16,7 @@ export function buildSummary(match, { locale = 'en', showPayments = true } = {})
   const learner = match.learner || {};
   const zone = learner.time_zone || 'UTC';
   const lines = [t('summary.intro', { id: learner.id || '' })];
-  for (const e of match.enrolments || []) {
+  for (const e of (match.enrolments || []).slice(0, MAX_LINES)) {
     const course = (e.course && (e.course.title || e.course.id)) || '';
     let line = t('summary.enrolment', {
       course, track: t(`track.${e.track}`), progress: formatPercent(e.progress_pct ?? 0, loc),
@@ -28,7 +30,7 @@ export function buildSummary(match, { locale = 'en', showPayments = true } = {})
     lines.push(`- ${line}`);
   }
   if (showPayments) {
-    for (const p of match.payments || []) {
+    for (const p of (match.payments || []).slice(0, MAX_LINES)) {
       let line = t('summary.order', {
         id: p.id, title: (p.product && p.product.title) || '', amount: formatMoney(p.amount, p.currency, loc),
         status: t(`order.${p.status}`), date: formatDate(p.created_at, loc, zone),
