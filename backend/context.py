@@ -22,6 +22,7 @@ from backend.zendesk import ZendeskClient
 PROBES = {"learners": learners.probe, "enrolments": enrolments.probe, "courses": courses.probe,
           "payments": payments.probe}
 READINESS_MS = 2000
+MAX_REFERENCED_ORDERS = 5  # orders named in the ticket that are fetched by id
 
 
 class ContextService:
@@ -49,15 +50,17 @@ class ContextService:
         now = datetime.now(UTC)
         sections = Sections()
         identifiers, ticket_bound = self._identifiers(request, agent, deadline, sections)
-        found = self._find_learners(identifiers, request.refresh, deadline, sections)
-        records = self._fetch_records(found, request.refresh, deadline, sections)
-        matches = [build(r, len(records), now, self.policy) for r in records]
+        # Learner ids are detected too, but the contract reports course and order references only.
         refs = [r for r in references.detect(request.subject, request.text) if r["kind"] != "learner"]
+        found = self._find_learners(identifiers, request.refresh, deadline, sections)
+        ref_orders = [r["value"] for r in refs if r["kind"] == "order"][:MAX_REFERENCED_ORDERS]
+        records, orders_by_id = self._fetch_records(found, ref_orders, request.refresh, deadline, sections)
+        matches = [build(r, len(records), now, self.policy) for r in records]
         body = {
             "matches": matches,
             "sections": sections.body(),
             "suggested_tags": derive.suggested_tags(matches, sections.status["learner"] == "ok"),
-            "detected_references": derive.link_references(refs, matches),
+            "detected_references": derive.link_references(refs, matches, orders_by_id),
             "ticket_bound": ticket_bound,
             "manual": request.manual is not None,
             "request_id": uuid.uuid4().hex,  # the HTTP surface replaces it with the request's own id
@@ -137,12 +140,17 @@ class ContextService:
         found, as_of = self._learners_by("learner_id", order["learner_id"], refresh, deadline)
         return found, min(as_of, order_as_of)
 
-    def _fetch_records(self, found: list[tuple[dict, list[dict]]], refresh: bool, deadline: Deadline,
-                       sections: Sections) -> list[Records]:
-        """Enrolments and payments of every learner at once; courses as soon as enrolments arrive."""
+    def _fetch_records(self, found: list[tuple[dict, list[dict]]], ref_orders: list[str], refresh: bool,
+                       deadline: Deadline, sections: Sections) -> tuple[list[Records], dict[str, dict]]:
+        """Enrolments and payments of every learner at once; courses as soon as enrolments arrive;
+        orders named in the ticket by id (they may lie beyond the capped lists)."""
         records = [Records(learner=learner, matched_by=matched_by) for learner, matched_by in found]
         fan = Fanout(self.executor, deadline, sections)
-        max_items, course_map, asked = self.policy.max_items, {}, set()
+        max_items, course_map, asked, orders_by_id = self.policy.max_items, {}, set(), {}
+        for order_id in ref_orders if records else []:
+            fan.submit(Call("payments", "ref_order", order_id), cached, self.cache, refresh,
+                       ("payments", "order", order_id),
+                       lambda oid=order_id: payments.order_by_id(self.clients["payments"], oid, deadline))
         for index, record in enumerate(records):
             learner_id = record.learner["id"]
             if record.learner.get("status") == "erased":
@@ -157,6 +165,10 @@ class ContextService:
 
         def on_result(call: Call, value: Any) -> None:
             record = records[call.index]
+            if call.what == "ref_order":
+                if value:
+                    orders_by_id[call.subject] = value
+                return
             if call.what == "enrolments":
                 record.enrolments, record.enrolments_total = value[0], value[1]
                 wanted = sorted({e["course_id"] for e in value[0][:max_items]} - asked)
@@ -177,7 +189,7 @@ class ContextService:
             record.courses = course_map
             if record.learner.get("status") == "erased":
                 record.enrolments_total, record.orders_total = 0, 0
-        return records
+        return records, orders_by_id
 
     def _payment_calls(self, learner_id: str, deadline: Deadline) -> dict[str, Any]:
         client, limit = self.clients["payments"], self.policy.max_items

@@ -239,15 +239,20 @@ def suggested_tags(matches: list[dict], learner_section_ok: bool) -> list[str]:
     return sorted(tags)
 
 
-def link_references(references: list[dict], matches: list[dict]) -> list[dict]:
-    """Each detected id joined to the learner/enrolment/order it names among the matches."""
+def link_references(references: list[dict], matches: list[dict],
+                    orders_by_id: dict[str, dict] | None = None) -> list[dict]:
+    """Each detected id joined to the learner/enrolment/order it names among the matches.
+
+    orders_by_id holds orders fetched by the referenced id (beyond the capped payment lists); they
+    link only when they belong to one of the matched learners.
+    """
     linked = []
     for ref in references:
         out = {"kind": ref["kind"], "value": ref["value"], "learner_id": None, "enrolment_id": None,
                "order_id": None, "matched": False}
         for match in matches:
             learner_id = (match.get("learner") or {}).get("id")
-            hit = _link_one(ref, match)
+            hit = _link_one(ref, match, orders_by_id or {})
             if hit is not None:
                 out.update(hit, learner_id=learner_id, matched=True)
                 break
@@ -255,7 +260,7 @@ def link_references(references: list[dict], matches: list[dict]) -> list[dict]:
     return linked
 
 
-def _link_one(ref: dict, match: dict) -> dict | None:
+def _link_one(ref: dict, match: dict, orders_by_id: dict[str, dict]) -> dict | None:
     kind, value = ref["kind"], ref["value"]
     if kind == "learner":
         return {} if (match.get("learner") or {}).get("id") == value else None
@@ -263,6 +268,9 @@ def _link_one(ref: dict, match: dict) -> dict | None:
         for payment in match.get("payments") or []:
             if payment.get("id") == value:
                 return {"order_id": value, "enrolment_id": (payment.get("product") or {}).get("enrolment_id")}
+        fetched = orders_by_id.get(value)
+        if fetched and fetched.get("learner_id") == (match.get("learner") or {}).get("id"):
+            return {"order_id": value, "enrolment_id": (fetched.get("product") or {}).get("enrolment_id")}
         return None
     field = "slug" if ref.get("by") == "slug" else "id"
     for enrolment in match.get("enrolments") or []:

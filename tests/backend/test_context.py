@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from backend.config import load
 from backend.context import ContextService
@@ -24,8 +25,9 @@ def settings_for(sandbox, **changes):
 
 
 def zendesk_settings(sandbox, **changes):
-    return settings_for(sandbox, zendesk_url=sandbox.url, zendesk_email="agent@demo.example",
-                        zendesk_api_token="sandbox-zendesk-token", **changes)
+    values = {"zendesk_url": sandbox.url, "zendesk_email": "agent@demo.example",
+              "zendesk_api_token": "sandbox-zendesk-token", **changes}
+    return settings_for(sandbox, **values)
 
 
 @pytest.fixture
@@ -40,6 +42,14 @@ def bound_service(clean_sandbox):
     svc = ContextService(zendesk_settings(clean_sandbox))
     yield svc
     svc.close()
+
+
+def oldest_order_of(sandbox, learner_id: str) -> dict:
+    """An order far down the learner's list, read straight from the sandbox's payments API."""
+    url = sandbox.system_url("payments") + "/orders"
+    headers = {"Authorization": "Bearer sandbox-internal-token"}
+    page = requests.get(url, params={"learner_id": learner_id, "limit": 100}, headers=headers, timeout=10)
+    return page.json()["data"][-1]
 
 
 def lookup(svc, *emails, agent=AGENT, **fields):
@@ -102,15 +112,21 @@ class TestPersonas:
         assert "lc_financial_aid" in body["suggested_tags"]
 
     def test_heavy_learner_is_capped_with_totals(self, clean_sandbox):
+        old_order = oldest_order_of(clean_sandbox, P.HEAVY_ID)
         svc = ContextService(settings_for(clean_sandbox, max_items=20))
         try:
-            body = lookup(svc, P.HEAVY_EMAIL)
+            body = lookup(svc, P.HEAVY_EMAIL, text=f"about {old_order['id']}")
         finally:
             svc.close()
         [match] = body["matches"]
         assert len(match["enrolments"]) == 20 and match["enrolments_total"] == P.HEAVY_ENROLMENTS
         assert len(match["payments"]) == 20 and match["payments_total"] == P.HEAVY_ORDERS
         assert all_ok(body)
+        assert old_order["id"] not in {p["id"] for p in match["payments"]}
+        # An order named in the ticket is fetched by id and linked even beyond the capped list.
+        [ref] = body["detected_references"]
+        assert ref["matched"] is True and ref["order_id"] == old_order["id"]
+        assert ref["learner_id"] == P.HEAVY_ID
 
     def test_erased_learner_shows_only_the_erasure(self, service, clean_sandbox):
         body = lookup(service, P.ERASED_EMAIL)

@@ -227,3 +227,14 @@ def test_policy_from_settings():
                     enrolment_api_url="http://a", course_api_url="http://a", payment_api_url="http://a",
                     refund_window_days="30")
     assert Policy.from_settings(settings).refund_window_days == 30
+
+
+def test_orders_fetched_by_reference_link_only_to_their_own_learner():
+    matches = [{"learner": {"id": "L-0000001"}, "enrolments": [], "payments": []}]
+    refs = [{"kind": "order", "value": "ORD-2026-000001", "by": "id"},
+            {"kind": "order", "value": "ORD-2026-000002", "by": "id"}]
+    fetched = {"ORD-2026-000001": {"learner_id": "L-0000001", "product": {"enrolment_id": "E-9"}},
+               "ORD-2026-000002": {"learner_id": "L-0000999", "product": {"enrolment_id": "E-8"}}}
+    own, foreign = derive.link_references(refs, matches, fetched)
+    assert own["matched"] is True and own["enrolment_id"] == "E-9" and own["learner_id"] == "L-0000001"
+    assert foreign["matched"] is False and foreign["enrolment_id"] is None

@@ -1,0 +1,76 @@
+"""Resolving a ticket's requester through the sandbox's Zendesk API."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from backend.cache import MemoryCache
+from backend.errors import NotFound, SourceBadResponse, SourceTimeout, SourceUnavailable
+from backend.sources.http import Deadline
+from backend.zendesk import ZendeskClient
+from sandbox.internal import personas as P
+from tests.backend.test_context import zendesk_settings
+
+
+@pytest.fixture
+def executor():
+    pool = ThreadPoolExecutor(max_workers=4)
+    yield pool
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@pytest.fixture
+def make_client(clean_sandbox):
+    made = []
+
+    def make(**changes) -> ZendeskClient:
+        made.append(ZendeskClient(zendesk_settings(clean_sandbox, **changes), MemoryCache(ttl_s=60)))
+        return made[-1]
+    yield make
+    for client in made:
+        client.close()
+
+
+def test_requester_with_every_email_identity(make_client, executor):
+    requester = make_client().requester(1002, Deadline(3000), executor)
+    assert requester["ticket_id"] == 1002
+    assert [e.lower() for e in requester["emails"]] == [P.WEI_EMAIL, P.WEI_WORK_EMAIL]
+
+
+def test_each_demo_ticket_belongs_to_its_persona(make_client, executor):
+    client = make_client()
+    expected = [P.AMELIE_EMAIL, P.WEI_EMAIL, P.SAM_EMAIL, P.PRIYA_EMAIL, P.HEAVY_EMAIL, P.ERASED_EMAIL,
+                P.NOBODY_EMAIL]
+    got = [client.requester(ticket, Deadline(3000), executor)["emails"][0].lower()
+           for ticket in range(1001, 1008)]
+    assert got == expected
+
+
+def test_unknown_ticket_is_not_found(make_client, executor):
+    with pytest.raises(NotFound) as caught:
+        make_client().requester(999999, Deadline(3000), executor)
+    assert caught.value.code == "ticket_not_found"
+
+
+def test_wrong_api_token_is_an_error_not_a_guess(make_client, executor, clean_sandbox):
+    with pytest.raises(SourceBadResponse):
+        make_client(zendesk_api_token="wrong").requester(1001, Deadline(3000), executor)
+    assert {r["status"] for r in clean_sandbox.requests_log("zendesk")} == {401}
+
+
+@pytest.mark.parametrize(("kind", "error"), [("garbage", SourceBadResponse), ("error", SourceUnavailable),
+                                             ("hang", SourceTimeout)])
+def test_faults_surface_as_source_errors(kind, error, make_client, executor, clean_sandbox):
+    clean_sandbox.fault("zendesk", kind)
+    with pytest.raises(error):
+        make_client(call_timeout_ms=500).requester(1001, Deadline(1000), executor)
+
+
+def test_resolution_is_cached_and_refresh_asks_again(make_client, executor, clean_sandbox):
+    client = make_client()
+    first = client.requester(1003, Deadline(3000), executor)
+    assert client.requester(1003, Deadline(3000), executor) == first
+    assert len(clean_sandbox.requests_log("zendesk")) == 3  # ticket, user, identities: once
+    client.requester(1003, Deadline(3000), executor, refresh=True)
+    assert len(clean_sandbox.requests_log("zendesk")) == 6
