@@ -1,4 +1,5 @@
 // What the ZAF host answers for get/set/invoke, over the page's ticket state (plain data, no DOM).
+// Error messages leave out the path: the SDK prefixes it ('"a.b" is not available…').
 
 export class ApiError extends Error {
   constructor(name, message) { super(message); this.name = name; }
@@ -8,7 +9,7 @@ function lookup(root, path) {
   let value = root;
   for (const part of path.split('.')) {
     if (value === null || typeof value !== 'object' || !(part in value)) {
-      throw new ApiError('APIUnavailable', `"${path}" is not available in this location`);
+      throw new ApiError('APIUnavailable', 'is not available in this location');
     }
     value = value[part];
   }
@@ -18,7 +19,7 @@ function lookup(root, path) {
 function pixels(value) {
   if (typeof value === 'number') return value;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$/.exec(String(value ?? ''));
-  if (!match) throw new ApiError('InvalidArgument', `resize: height "${value}" is not a pixel size`);
+  if (!match) throw new ApiError('InvalidArgument', `height "${value}" is not a pixel size`);
   return Number(match[1]);
 }
 
@@ -39,7 +40,7 @@ export function makeApi(state, ui) {
       if (path === 'comment.text') ui.setReply(String(value ?? ''));
       else if (path === 'ticket.subject') ui.setSubject(String(value ?? ''));
       else if (path === 'ticket.tags') ui.setTags(Array.isArray(value) ? value.map(String) : []);
-      else throw new ApiError('APIUnavailable', `"${path}" cannot be set in this location`);
+      else throw new ApiError('APIUnavailable', 'cannot be set in this location');
     },
     invoke(name, args) {
       const flat = args.flat().filter((a) => a !== undefined && a !== null);
@@ -62,7 +63,7 @@ export function makeApi(state, ui) {
           ui.notify(String(flat[0] ?? ''));
           return;
         default:
-          throw new ApiError('APIUnavailable', `"${name}" cannot be invoked in this location`);
+          throw new ApiError('APIUnavailable', 'cannot be invoked in this location');
       }
     },
   };
