@@ -83,6 +83,10 @@ class ErrorSchema(Schema):
     error = fields.Nested(ErrorBodySchema, required=True)
 
 
+# Built once: a schema instance holds no per-load state, and building one costs more than a load.
+_REQUEST_SCHEMAS = {required: LookupRequestSchema(identifier_required=required) for required in (True, False)}
+
+
 def _unknown_fields(messages: dict, prefix: str = "") -> list[str]:
     found = []
     for key, value in messages.items():
@@ -98,7 +102,7 @@ def parse_lookup(payload: object, *, identifier_required: bool) -> LookupRequest
     if not isinstance(payload, dict):
         raise BadRequest("The body must be a JSON object.", code="invalid_body")
     try:
-        data = LookupRequestSchema(identifier_required=identifier_required).load(payload)
+        data = _REQUEST_SCHEMAS[identifier_required].load(payload)
     except ValidationError as exc:
         messages = exc.normalized_messages()
         unknown = _unknown_fields(messages)
