@@ -9,8 +9,9 @@ import requests
 from werkzeug.security import safe_join
 
 from sandbox.ticket_page import config as page_config
+from sandbox.ticket_page.forward import failure, forward
 from sandbox.ticket_page.installation import APP_ID, Registry
-from sandbox.ticket_page.proxy import ProxyRejected, failure, forward, prepare
+from sandbox.ticket_page.proxy import ProxyRejected, prepare
 from sandbox.ticket_page.tickets import TicketUnavailable, ZendeskReader
 
 STATIC = pathlib.Path(__file__).resolve().parent / "static"
