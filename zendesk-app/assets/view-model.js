@@ -56,7 +56,7 @@ export function whyMatched(matchedBy, t, mask = (v) => v) {
 }
 
 /** A flag's title and (when its params allow) detail line in the UI language. */
-export function flagText(flag, t, { locale, agentZone, maskName = (v) => v } = {}) {
+export function flagText(flag, t, { locale, agentZone } = {}) {
   const code = flag && flag.code;
   const title = t.has(`flag.${code}`) ? t(`flag.${code}`) : t('flag.unknown', { code });
   const p = { ...(flag.params || {}) };
@@ -64,7 +64,6 @@ export function flagText(flag, t, { locale, agentZone, maskName = (v) => v } = {
     if (p[key]) p[key] = key === 'due_at' ? formatDateTime(p[key], locale, agentZone) : formatDate(p[key], locale, agentZone);
   }
   if (p.coverage_pct !== undefined && p.coverage_pct !== null) p.coverage_pct = formatPercent(p.coverage_pct, locale);
-  if (p.sponsor_name) p.sponsor_name = maskName(p.sponsor_name);
   if (p.days !== undefined) p.days = t.plural('unit.days', Number(p.days) || 0);
   const detail = t.has(`flag.${code}.detail`) ? t.strict(`flag.${code}.detail`, p) : null;
   return { title, detail, severity: flag.severity || 'info' };

@@ -41,9 +41,8 @@ function header(ui, match) {
 function flags(ui, match) {
   const list = match.flags || [];
   if (!list.length) return null;
-  const masked = ui.settings.mask_pii && !ui.revealed.has(match.learner.id);
   return h('ul', { class: 'flags', testid: 'lc-flags', 'aria-label': ui.t('section.flags') }, list.map((flag) => {
-    const text = flagText(flag, ui.t, { locale: ui.locale, agentZone: ui.agentZone, maskName: masked ? ui.maskName : undefined });
+    const text = flagText(flag, ui.t, { locale: ui.locale, agentZone: ui.agentZone });
     return h('li', { class: `flag ${text.severity}`, testid: 'lc-flag', dataset: { code: flag.code, severity: text.severity } },
       h('strong', {}, text.title), text.detail ? h('div', { class: 'small' }, text.detail) : null);
   }));

@@ -82,7 +82,7 @@ function subscriptionRow(ui, s) {
 export function payments(ui, match, issues) {
   const { t } = ui;
   const payer = match.payer || { kind: 'self' };
-  const sponsor = payer.sponsor_name ? ` — ${ui.maskName(payer.sponsor_name)}` : '';
+  const sponsor = payer.sponsor_name ? ` — ${payer.sponsor_name}` : ''; // an organisation, not personal data
   return section(ui, {
     testid: 'lc-payments', title: t('section.payments'), issues: issuesFor(issues, 'payments'),
     body: [
