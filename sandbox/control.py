@@ -48,6 +48,7 @@ class Control:
         self.lock = threading.Lock()
         self.faults: dict[str, Fault] = {}
         self.log: deque[dict] = deque(maxlen=REQUEST_LOG_SIZE)
+        self.in_flight: dict[str, int] = {}  # calls started and not yet logged, per system
         self.waiting: list[Fault] = []  # one entry per request held, even after `times` used a fault up
 
     def arm(self, system: str, fault: Fault) -> None:
@@ -77,9 +78,19 @@ class Control:
                     del self.faults[system]
             return fault
 
+    def start(self, system: str) -> None:
+        with self.lock:
+            self.in_flight[system] = self.in_flight.get(system, 0) + 1
+
     def record(self, entry: dict) -> None:
+        """Log a finished call (the same moment it stops counting as in flight)."""
         with self.lock:
             self.log.append(entry)
+            left = self.in_flight.get(entry["system"], 0) - 1
+            if left > 0:
+                self.in_flight[entry["system"]] = left
+            else:
+                self.in_flight.pop(entry["system"], None)
 
 
 def _json(data: object, status: int = 200) -> Response:
@@ -122,6 +133,7 @@ class ControlMiddleware:
             "started": time.time(),
             "ended": None,
         }
+        self.control.start(system)
         try:
             fault = self.control.take(system)
             if fault is not None:
@@ -174,7 +186,8 @@ class ControlMiddleware:
                 for fault in self.control.waiting:
                     holding[fault.system] = holding.get(fault.system, 0) + 1
                 faults = {name: f.describe() for name, f in self.control.faults.items()}
-            return _json({"data": faults, "holding": holding})
+                in_flight = dict(self.control.in_flight)
+            return _json({"data": faults, "holding": holding, "in_flight": in_flight})
         if parts == ["faults"] and method == "DELETE":
             self.control.clear()
             return _json({"ok": True})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from sandbox.internal.people import Rows
+from sandbox.internal.people import Rows, pick
 from sandbox.internal.personas import DAY, HOUR, SPONSORS
 
 # Price in minor units per currency for a certificate, a specialization month and a degree instalment.
@@ -51,7 +51,7 @@ def sponsors() -> list[tuple]:
 
 
 def _refunds(rng: random.Random, rows: Rows, order_id: str, amount: int, created: int) -> str:
-    status = rng.choices(("paid", "refunded", "partially_refunded", "failed", "pending"), (88, 5, 2, 3, 2))[0]
+    status = pick(rng, ("paid", "refunded", "partially_refunded", "failed", "pending"), (88, 5, 2, 3, 2))
     if status == "pending" and created < -3 * DAY:
         status = "paid"
     if status in ("refunded", "partially_refunded"):
@@ -93,7 +93,7 @@ def money(
         paid = [e for e in mine if e[4] != "audit"]
         if paid and rng.random() < 0.06:
             aided = rng.choice(paid)
-            status = rng.choices(("approved", "pending", "rejected"), (60, 20, 20))[0]
+            status = pick(rng, ("approved", "pending", "rejected"), (60, 20, 20))
             applied = aided[8] - rng.randint(2, 20) * DAY
             rows.add(
                 "financial_aid",
@@ -113,7 +113,7 @@ def money(
         for enrolment in paid:
             price_index, kind = _PRODUCT[enrolment[4]]
             amount, when = PRICES[currency][price_index], enrolment[8] + rng.randint(1, 50) * 60
-            payer, method, sponsor_id = "self", rng.choices(("card", "paypal"), (75, 25))[0], None
+            payer, method, sponsor_id = "self", pick(rng, ("card", "paypal"), (75, 25)), None
             if sponsor is not None:
                 payer, method, sponsor_id = "enterprise", "invoice", sponsor[0]
             elif aided is enrolment:
@@ -144,8 +144,8 @@ def money(
 
 def subscription(rng: random.Random, rows: Rows, lid: str, created: int, order_id: OrderIds) -> None:
     """A monthly or annual plan with its latest renewal orders."""
-    plan = rng.choices(("monthly", "annual"), (70, 30))[0]
-    status = rng.choices(("active", "past_due", "cancelled"), (70, 10, 20))[0]
+    plan = pick(rng, ("monthly", "annual"), (70, 30))
+    status = pick(rng, ("active", "past_due", "cancelled"), (70, 10, 20))
     period = 30 if plan == "monthly" else 365
     started = max(created + DAY, -rng.randint(30, 700) * DAY)
     cancelled = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -15,6 +16,8 @@ from flask import current_app, request
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
+MAX_OFFSET = 10_000_000  # far past any list; keeps SQLite's OFFSET in range
+_DIGITS = re.compile(r"[0-9]{1,3}")
 
 
 class ApiError(Exception):
@@ -100,18 +103,19 @@ def check_params(allowed: set[str], required: set[str] = frozenset()) -> None:
 def page_window(key: str) -> tuple[int, int]:
     """(limit, offset) from ?limit= and the opaque ?cursor=, which must belong to the same query."""
     raw = request.args.get("limit", str(DEFAULT_LIMIT))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= MAX_LIMIT:
         raise bad_request(f"limit must be an integer from 1 to {MAX_LIMIT}")
     cursor = request.args.get("cursor")
     if not cursor:
         return int(raw), 0
     try:
         state = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=" * (-len(cursor) % 4)))
-        if state["k"] != key or not isinstance(state["o"], int) or state["o"] < 0:
+        offset = state["o"]
+        if state["k"] != key or type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
             raise ValueError("cursor of another query")
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
         raise bad_request("cursor is not valid for this query") from None
-    return int(raw), state["o"]
+    return int(raw), offset
 
 
 def cursor_for(key: str, offset: int) -> str:

@@ -49,10 +49,11 @@ def build(path: Path, seed: int) -> None:
     try:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
-        schema.create_all(conn)
+        schema.create_tables(conn)
         for table, table_rows in rows.tables.items():
             marks = ",".join("?" * len(schema.columns(table)))
             conn.executemany(f"INSERT INTO {table} VALUES ({marks})", table_rows)  # noqa: S608 - fixed names
+        schema.create_indexes(conn)
         conn.commit()
         conn.execute("ANALYZE")
         conn.commit()

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import random
 import string
+from bisect import bisect
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import accumulate
 
 from sandbox.internal.names import COUNTRIES, ascii_part, full_name
 from sandbox.internal.personas import DAY, HOUR
 from sandbox.internal.schema import email_hash
 
 LEARNERS = 20_400
-_COUNTRY_WEIGHTS = [14, 6, 4, 3, 9, 5, 5, 4, 4, 2, 2, 5, 2, 3, 2, 1, 1, 1, 2, 2, 6, 3, 3, 2, 2, 3, 2, 2]
+_COUNTRY_WEIGHTS = (14, 6, 4, 3, 9, 5, 5, 4, 4, 2, 2, 5, 2, 3, 2, 1, 1, 1, 2, 2, 6, 3, 3, 2, 2, 3, 2, 2)
 _TRACKS = (("audit", "verified", "specialization", "degree"), (50, 35, 11, 4))
 _DOMAINS = ("example.com", "example.org", "example.net", "mail.example.com")
 
@@ -26,6 +29,18 @@ class Rows:
         self.tables.setdefault(table, []).append(row)
 
 
+@cache
+def _cumulative(weights: tuple[int, ...]) -> tuple[list[int], float]:
+    cum = list(accumulate(weights))
+    return cum, cum[-1] + 0.0
+
+
+def pick(rng: random.Random, options: tuple, weights: tuple[int, ...]):
+    """One option by integer weights: the same draw as rng.choices(options, weights)[0], minus its set-up."""
+    cum, total = _cumulative(weights)
+    return options[bisect(cum, rng.random() * total, 0, len(cum) - 1)]
+
+
 def cert_code(rng: random.Random) -> str:
     """A certificate verification code like VC-7Q2M-AD41."""
     alphabet = string.ascii_uppercase + string.digits
@@ -37,7 +52,7 @@ def learners(rng: random.Random, rows: Rows) -> list[tuple]:
     out = []
     for number in range(1, LEARNERS + 1):
         lid = f"L-{number:07d}"
-        country = rng.choices(COUNTRIES, weights=_COUNTRY_WEIGHTS)[0]
+        country = pick(rng, COUNTRIES, _COUNTRY_WEIGHTS)
         first, last = rng.choice(country.first), rng.choice(country.last)
         name = full_name(country, first, last)
         local = f"{ascii_part(country, first)}.{ascii_part(country, last)}.{number}"
@@ -82,7 +97,7 @@ def learners(rng: random.Random, rows: Rows) -> list[tuple]:
 
 def _status(rng: random.Random, start: int, end: int) -> str:
     if end < 0:
-        return rng.choices(("completed", "failed", "unenrolled"), (60, 15, 25))[0]
+        return pick(rng, ("completed", "failed", "unenrolled"), (60, 15, 25))
     if start <= 0:
         return "active" if rng.random() < 0.85 else "unenrolled"
     return "active"
@@ -114,7 +129,7 @@ def enrolment(
     if track != "audit":
         if status == "completed":
             cert, issued, code = (
-                rng.choices(("earned", "revoked"), (97, 3))[0],
+                pick(rng, ("earned", "revoked"), (97, 3)),
                 end + rng.randint(1, 5) * DAY,
                 cert_code(rng),
             )
@@ -139,12 +154,12 @@ def enrolments(
     eligible = [s for s in sessions if s[3] <= 45 * DAY]
     out, number = [], 0
     for lid, _country, created, _ in people:
-        count = rng.choices((0, 1, 2, 3, 4, 6, 8), (10, 30, 25, 15, 10, 7, 3))[0]
+        count = pick(rng, (0, 1, 2, 3, 4, 6, 8), (10, 30, 25, 15, 10, 7, 3))
         for session in rng.sample(eligible, count):
             if session[4] < created:  # nobody takes a session that ended before they signed up
                 continue
             number += 1
-            track = rng.choices(*_TRACKS)[0]
+            track = pick(rng, *_TRACKS)
             row, ext = enrolment(
                 rng, f"E-{number:07d}", lid, session, track, created, deadlines_by_session.get(session[0], [])
             )

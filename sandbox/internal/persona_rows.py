@@ -6,7 +6,7 @@ import random
 
 from sandbox.internal import personas as p
 from sandbox.internal.commerce import PRICES, PRODUCT_TITLES
-from sandbox.internal.people import Rows, enrolment
+from sandbox.internal.people import Rows, enrolment, pick
 from sandbox.internal.personas import DAY, at
 from sandbox.internal.schema import email_hash
 
@@ -451,7 +451,7 @@ def heavy(
     for n in range(1, p.HEAVY_ORDERS + 1):
         target = enrolments[n % len(enrolments)]
         when = -rng.randint(1, 1_095) * DAY - rng.randint(0, 86_000)
-        status = rng.choices(("paid", "refunded", "failed"), (92, 4, 4))[0]
+        status = pick(rng, ("paid", "refunded", "failed"), (92, 4, 4))
         oid = f"ORD-{2026 if when > -300 * DAY else 2025}-{900_000 + n:06d}"
         rows.add(
             "orders",

@@ -89,10 +89,14 @@ def columns(table: str) -> list[str]:
     return [part.strip().split()[0] for part in TABLES[table].split(",")]
 
 
-def create_all(conn) -> None:
-    """Create every table and index on an empty database."""
+def create_tables(conn) -> None:
+    """Create every table on an empty database."""
     for name, cols in TABLES.items():
         conn.execute(f"CREATE TABLE {name} ({cols})")
+
+
+def create_indexes(conn) -> None:
+    """Create the look-up indexes (after the bulk insert: building them once is faster)."""
     for statement in INDEXES:
         conn.execute(statement)
 

@@ -14,6 +14,16 @@ LEARNER = f"/learners/{p.AMELIE_ID}"
 SYSTEMS = ["learners", "enrolments", "courses", "payments", "zendesk"]
 
 
+@pytest.fixture(autouse=True)
+def settled(sandbox):
+    """After each test, release what its faults hold and wait until those calls are logged, so that
+    no late log entry lands in a later test's request log."""
+    yield
+    sandbox.clear_faults()
+    while sandbox.session.get(f"{sandbox.url}/_sandbox/faults", timeout=5).json()["in_flight"]:
+        time.sleep(0.02)
+
+
 def url_of(sandbox, system: str) -> str:
     """A URL of the system that answers without a fault (zendesk's is under /api/v2)."""
     if system == "zendesk":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import sqlite3
 
 import pytest
@@ -79,6 +81,33 @@ def test_unknown_ids_and_paths_are_json_404s(internal, system, path):
 )
 def test_bad_parameters_are_json_400s(internal, system, path, params):
     assert_error(internal.get(system, path, **params), 400, "bad_request")
+
+
+def crafted_cursor(state: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": "²"},
+        {"limit": "1e2"},
+        {"limit": " 5"},
+        {"cursor": crafted_cursor(["orders", 1])},
+        {"cursor": crafted_cursor({"k": f"orders|{p.HEAVY_ID}", "o": 2**70})},
+        {"cursor": crafted_cursor({"k": f"orders|{p.HEAVY_ID}", "o": -1})},
+        {"cursor": crafted_cursor({"k": f"orders|{p.HEAVY_ID}", "o": "10"})},
+        {"cursor": "\u00e9\u00e9"},
+    ],
+)
+def test_hostile_limits_and_cursors_are_400s_not_500s(internal, params):
+    assert_error(internal.get("payments", "/orders", learner_id=p.HEAVY_ID, **params), 400, "bad_request")
+
+
+def test_a_well_formed_cursor_past_the_end_is_an_empty_page(internal):
+    cursor = crafted_cursor({"k": f"orders|{p.HEAVY_ID}", "o": 5000})
+    page = internal.ok("payments", "/orders", learner_id=p.HEAVY_ID, cursor=cursor)
+    assert page == {"data": [], "next_cursor": None, "total": 1000}
 
 
 def test_wrong_method_is_a_json_405(sandbox, internal):
