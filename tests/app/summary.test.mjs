@@ -57,6 +57,13 @@ test('payments stay out of the summary when the admin hides them', () => {
   assert.ok(!text.includes('subscription'));
 });
 
+test('long histories are cut to five lines per list to keep the reply readable', () => {
+  const m = match('en', 'UTC');
+  m.enrolments = Array.from({ length: 8 }, (_, i) => ({ ...m.enrolments[0], course: { title: `Course ${i}` } }));
+  const lines = buildSummary(m, { locale: 'en' }).split('\n').filter((l) => l.includes('Course '));
+  assert.deepEqual(lines.map((l) => l.split(' (')[0]), ['- Course 0', '- Course 1', '- Course 2', '- Course 3', '- Course 4']);
+});
+
 test('an account with nothing yet still gets a sentence', () => {
   const text = buildSummary({ learner: { id: 'L-0000001' }, enrolments: [], payments: [], subscriptions: [] }, { locale: 'en' });
   assert.equal(text, 'Here is what we see on your account (L-0000001):\n- no enrolments or orders yet.\n');

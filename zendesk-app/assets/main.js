@@ -107,6 +107,13 @@ async function lookup({ refresh = false }) {
   render();
 }
 
+/** A new requester starts from scratch: no manual search, nothing revealed or expanded. */
+function forget() {
+  s.manual = null;
+  s.revealed.clear();
+  s.expanded.clear();
+}
+
 async function loadTicket() {
   const paths = ['ticket.requester', 'ticket.id', 'ticket.subject', 'ticket.description', 'ticket.tags', 'currentUser'];
   const got = await s.client.get(paths).catch(() => ({}));
@@ -137,7 +144,7 @@ async function start() {
     await loadTicket();
     lookup({});
   });
-  const requery = () => { clearTimeout(requery.timer); requery.timer = setTimeout(async () => { s.manual = null; await loadTicket(); lookup({}); }, 300); };
+  const requery = () => { clearTimeout(requery.timer); requery.timer = setTimeout(async () => { forget(); await loadTicket(); lookup({}); }, 300); };
   client.on('ticket.requester.email.changed', requery);
   client.on('ticket.requester.id.changed', requery);
 }
