@@ -122,11 +122,15 @@ def check(settings: Settings, engine: Engine, http: Http, at: datetime) -> Check
                  decision.threshold, decision.reason)
         return Check(decision, base, hour, at, sent=False, suppressed=False)
     with engine.connect() as conn:
-        last = conn.execute(select(alert_state.c.last_alert_at)
-                            .where(alert_state.c.key == STATE_KEY)).scalar_one_or_none()
-    if cooling_down(last, at, rule.cooldown_min):
-        log.info("volume spike continues (%d tickets, threshold %.1f); alerted at %s, cooling down",
-                 count, decision.threshold, f"{last:%Y-%m-%dT%H:%M}Z")
+        state = conn.execute(select(alert_state).where(alert_state.c.key == STATE_KEY)).mappings().first()
+    last_alert = state["last_alert_at"] if state else None
+    if state and cooling_down(state["last_trigger_at"], at, rule.cooldown_min):
+        # The same spike is still going on: remember it is, so the cooldown runs from its last sign.
+        with engine.begin() as conn:
+            upsert(conn, alert_state, [{**state, "last_trigger_at": max(at, state["last_trigger_at"]),
+                                        "last_count": count}])
+        log.info("volume spike continues (%d tickets, threshold %.1f); alerted at %s",
+                 count, decision.threshold, f"{last_alert:%Y-%m-%dT%H:%M}Z" if last_alert else "-")
         return Check(decision, base, hour, at, sent=False, suppressed=True)
     body = message(decision, base, hour, at, rule)
     log.warning("ALERT %s", body["text"])
@@ -134,5 +138,6 @@ def check(settings: Settings, engine: Engine, http: Http, at: datetime) -> Check
         post(settings.alert_webhook_url, body, settings.zendesk_timeout_s)
     # Only a delivered alert starts the cooldown: a failed delivery is retried by the next check.
     with engine.begin() as conn:
-        upsert(conn, alert_state, [{"key": STATE_KEY, "last_alert_at": at, "last_count": count}])
+        upsert(conn, alert_state, [{"key": STATE_KEY, "last_alert_at": at, "last_trigger_at": at,
+                                    "last_count": count}])
     return Check(decision, base, hour, at, sent=True, suppressed=False)

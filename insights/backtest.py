@@ -114,9 +114,11 @@ def run(engine: Engine, spikes: list[Spike], rule: Rule, weeks: int, step_min: i
         hit = enough & (count >= rule.min_count) & (count > limit)
         fired += [origin + timedelta(hours=int(h), minutes=minute) for h in np.flatnonzero(hit)]
     alerts: list[datetime] = []
+    last_trigger: datetime | None = None
     for moment in sorted(fired):  # the cooldown, exactly as the live check applies it
-        if not alerts or moment - alerts[-1] >= timedelta(minutes=rule.cooldown_min):
+        if last_trigger is None or moment - last_trigger >= timedelta(minutes=rule.cooldown_min):
             alerts.append(moment)
+        last_trigger = moment
     caught: dict[str, timedelta] = {}
     true_alerts = 0
     for moment in alerts:

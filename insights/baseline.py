@@ -15,10 +15,10 @@ MIN_WEEKS = 3  # fewer past weeks than this is not a baseline worth alerting on
 class Rule:
     """When a count is a spike: k robust deviations above normal, and big enough to matter."""
 
-    sensitivity: float = 5.0
+    sensitivity: float = 6.0
     min_count: int = 20
     min_elapsed_min: int = 10
-    cooldown_min: int = 180
+    cooldown_min: int = 720
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,9 @@ def evaluate(count: int, base: Baseline | None, elapsed_min: float, rule: Rule) 
     return Decision(True, count, expected, limit, "above the threshold")
 
 
-def cooling_down(last_alert_at: datetime | None, now: datetime, cooldown_min: int) -> bool:
-    """True while a previous alert is recent enough that this spike was already announced."""
-    return last_alert_at is not None and now - last_alert_at < timedelta(minutes=cooldown_min)
+def cooling_down(last_trigger_at: datetime | None, now: datetime, cooldown_min: int) -> bool:
+    """True while the spike already announced is still going on (last seen less than cooldown ago)."""
+    return last_trigger_at is not None and now - last_trigger_at < timedelta(minutes=cooldown_min)
 
 
 def hour_start(moment: datetime) -> datetime:

@@ -32,10 +32,10 @@ class Settings:
     retry_budget_s: float = 120.0
     alert_webhook_url: str = ""
     alert_weeks: int = 8
-    alert_sensitivity: float = 5.0
+    alert_sensitivity: float = 6.0
     alert_min_count: int = 20
     alert_min_elapsed_min: int = 10
-    alert_cooldown_min: int = 180
+    alert_cooldown_min: int = 720
     alert_watch_s: int = 300
 
 

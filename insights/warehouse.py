@@ -88,6 +88,7 @@ alert_state = Table(
     "alert_state", metadata,
     Column("key", String(64), primary_key=True),
     Column("last_alert_at", DateTime),
+    Column("last_trigger_at", DateTime),  # the latest check above the threshold, alerted or not
     Column("last_count", Integer),
 )
 
