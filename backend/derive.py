@@ -26,7 +26,7 @@ class Policy:
 
 def parse_time(value: str | None) -> datetime | None:
     """ISO 8601 (with Z) to an aware datetime; None or garbage gives None."""
-    if not value:
+    if not value or not isinstance(value, str):
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.sources.http import Deadline, SourceClient, list_page, shape_error
+from backend.sources.http import STR, Deadline, SourceClient, as_dict, list_page, pick, require
 
 SYSTEM = "courses"
 BATCH = 100  # the API's maximum ids per ?ids= call
@@ -26,11 +26,10 @@ def probe(client: SourceClient, deadline: Deadline) -> None:
     """A cheap authenticated call for readiness."""
     client.get("/partners", {"limit": 1}, deadline)
 
+
 def to_course(raw: Any) -> dict:
     """API course -> {"id", "title", "slug", "language", "partner" (name), "partner_kind"}."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-        raise shape_error(SYSTEM, "course without id")
-    partner = raw.get("partner") if isinstance(raw.get("partner"), dict) else {}
-    return {"id": raw["id"], "title": raw.get("title"), "slug": raw.get("slug"),
-            "language": raw.get("language"), "partner": partner.get("name"),
-            "partner_kind": partner.get("kind")}
+    course = pick(SYSTEM, require(SYSTEM, raw, "id"), {"id": STR, "title": STR, "slug": STR, "language": STR})
+    partner = pick(SYSTEM, as_dict(raw.get("partner")), {"name": STR, "kind": STR})
+    course.update(partner=partner["name"], partner_kind=partner["kind"])
+    return course

@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.sources.http import Deadline, SourceClient, shape_error
+from backend.sources.http import NUM, STR, Deadline, SourceClient, as_dict, as_list, pick, require
 
 SYSTEM = "enrolments"
+FIELDS = {"id": STR, "learner_id": STR, "course_id": STR, "session_id": STR, "track": STR, "status": STR,
+          "progress_pct": NUM, "grade": NUM, "enrolled_at": STR, "session_start": STR, "session_end": STR,
+          "last_activity_at": STR}
+DEADLINE_FIELDS = {"title": STR, "kind": STR, "due_at": STR, "extended": (bool,)}
+CERTIFICATE_FIELDS = {"status": STR, "issued_at": STR}
 
 
 def for_learner(client: SourceClient, learner_id: str, deadline: Deadline,
@@ -19,26 +24,10 @@ def probe(client: SourceClient, deadline: Deadline) -> None:
     """A cheap authenticated call for readiness."""
     client.get("/enrolments", {"learner_id": "L-0000000", "limit": 1}, deadline)
 
+
 def to_enrolment(raw: Any) -> dict:
     """API enrolment -> the internal dict (same names; deadlines and certificate normalised)."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw.get("course_id"):
-        raise shape_error(SYSTEM, "enrolment without id/course_id")
-    cert = raw.get("certificate") if isinstance(raw.get("certificate"), dict) else {}
-    deadlines = raw.get("deadlines") if isinstance(raw.get("deadlines"), list) else []
-    return {
-        "id": raw["id"],
-        "learner_id": raw.get("learner_id"),
-        "course_id": raw["course_id"],
-        "session_id": raw.get("session_id"),
-        "track": raw.get("track"),
-        "status": raw.get("status"),
-        "progress_pct": raw.get("progress_pct"),
-        "grade": raw.get("grade"),
-        "enrolled_at": raw.get("enrolled_at"),
-        "session_start": raw.get("session_start"),
-        "session_end": raw.get("session_end"),
-        "last_activity_at": raw.get("last_activity_at"),
-        "deadlines": [{"title": d.get("title"), "kind": d.get("kind"), "due_at": d.get("due_at"),
-                       "extended": bool(d.get("extended"))} for d in deadlines if isinstance(d, dict)],
-        "certificate": {"status": cert.get("status"), "issued_at": cert.get("issued_at")},
-    }
+    enrolment = pick(SYSTEM, require(SYSTEM, raw, "id", "course_id"), FIELDS)
+    enrolment["deadlines"] = [pick(SYSTEM, d, DEADLINE_FIELDS) for d in as_list(raw.get("deadlines"))]
+    enrolment["certificate"] = pick(SYSTEM, as_dict(raw.get("certificate")), CERTIFICATE_FIELDS)
+    return enrolment

@@ -4,9 +4,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from backend.sources.http import Deadline, SourceClient, list_page, shape_error
+from backend.sources.http import STR, Deadline, SourceClient, list_page, pick, require, shape_error
 
 SYSTEM = "learners"
+FIELDS = {"id": STR, "external_id": STR, "name": STR, "primary_email": STR, "country": STR, "language": STR,
+          "time_zone": STR, "status": STR, "created_at": STR, "erased_at": STR}
 
 
 def by_email(client: SourceClient, email: str, deadline: Deadline) -> list[dict]:
@@ -25,33 +27,24 @@ def by_id(client: SourceClient, learner_id: str, deadline: Deadline) -> dict | N
     return None if raw is None else to_learner(raw)
 
 
+def probe(client: SourceClient, deadline: Deadline) -> None:
+    """A cheap authenticated call for readiness (an unknown id's 404 proves the API answers)."""
+    client.get("/learners/L-0000000", None, deadline, allow_404=True)
+
+
 def _find(client: SourceClient, params: dict, deadline: Deadline) -> list[dict]:
     data, _, _ = list_page(SYSTEM, client.get("/learners", params, deadline))
     return [to_learner(raw) for raw in data]
 
 
-def probe(client: SourceClient, deadline: Deadline) -> None:
-    """A cheap authenticated call for readiness (an unknown id's 404 proves the API answers)."""
-    client.get("/learners/L-0000000", None, deadline, allow_404=True)
-
 def to_learner(raw: Any) -> dict:
     """API learner -> {"id", "external_id", "name", "email", "emails", "country", "language",
     "time_zone", "status", "member_since", "erased_at"}; an erased learner keeps id/status/erased_at."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or "status" not in raw:
-        raise shape_error(SYSTEM, "learner without id/status")
+    learner = pick(SYSTEM, require(SYSTEM, raw, "id", "status"), FIELDS)
     emails = raw.get("emails") or []
-    if not isinstance(emails, list):
-        raise shape_error(SYSTEM, "emails is not a list")
-    return {
-        "id": raw["id"],
-        "external_id": raw.get("external_id"),
-        "name": raw.get("name"),
-        "email": raw.get("primary_email") or (emails[0] if emails else None),
-        "emails": [e for e in emails if isinstance(e, str)],
-        "country": raw.get("country"),
-        "language": raw.get("language"),
-        "time_zone": raw.get("time_zone"),
-        "status": raw["status"],
-        "member_since": raw.get("created_at"),
-        "erased_at": raw.get("erased_at"),
-    }
+    if not isinstance(emails, list) or not all(isinstance(e, str) for e in emails):
+        raise shape_error(SYSTEM, "emails is not a list of strings")
+    learner["emails"] = list(emails)
+    learner["email"] = learner.pop("primary_email") or (emails[0] if emails else None)
+    learner["member_since"] = learner.pop("created_at")
+    return learner

@@ -4,9 +4,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from backend.sources.http import Deadline, SourceClient, list_page, shape_error
+from backend.sources.http import NUM, STR, Deadline, SourceClient, as_dict, as_list, list_page, pick, require
 
 SYSTEM = "payments"
+ORDER_FIELDS = {"id": STR, "learner_id": STR, "created_at": STR, "status": STR, "amount": STR,
+                "currency": STR, "payment_method": STR}
+PRODUCT_FIELDS = {"kind": STR, "title": STR, "course_id": STR, "enrolment_id": STR}
+PAYER_FIELDS = {"kind": STR, "sponsor_id": STR, "sponsor_name": STR}
+REFUND_FIELDS = {"amount": STR, "created_at": STR}
+SUBSCRIPTION_FIELDS = {"id": STR, "plan": STR, "status": STR, "started_at": STR, "current_period_end": STR,
+                       "cancelled_at": STR, "amount": STR, "currency": STR}
+AID_FIELDS = {"id": STR, "course_id": STR, "status": STR, "applied_at": STR, "decided_at": STR,
+              "coverage_pct": NUM}
+SPONSORSHIP_FIELDS = {"id": STR, "program": STR, "status": STR, "valid_until": STR}
 
 
 def orders_for_learner(client: SourceClient, learner_id: str, deadline: Deadline,
@@ -48,45 +58,24 @@ def probe(client: SourceClient, deadline: Deadline) -> None:
 
 def to_order(raw: Any) -> dict:
     """API order -> the internal order dict (product, payer and refunds normalised)."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or "status" not in raw:
-        raise shape_error(SYSTEM, "order without id/status")
-    product = raw.get("product") if isinstance(raw.get("product"), dict) else {}
-    payer = raw.get("payer") if isinstance(raw.get("payer"), dict) else {}
-    refunds = raw.get("refunds") if isinstance(raw.get("refunds"), list) else []
-    return {
-        "id": raw["id"],
-        "learner_id": raw.get("learner_id"),
-        "created_at": raw.get("created_at"),
-        "status": raw["status"],
-        "amount": raw.get("amount"),
-        "currency": raw.get("currency"),
-        "product": {"kind": product.get("kind"), "title": product.get("title"),
-                    "course_id": product.get("course_id"), "enrolment_id": product.get("enrolment_id")},
-        "payer": {"kind": payer.get("kind") or "self", "sponsor_id": payer.get("sponsor_id"),
-                  "sponsor_name": payer.get("sponsor_name")},
-        "payment_method": raw.get("payment_method"),
-        "refunds": [{"amount": r.get("amount"), "created_at": r.get("created_at")}
-                    for r in refunds if isinstance(r, dict)],
-    }
+    order = pick(SYSTEM, require(SYSTEM, raw, "id", "status"), ORDER_FIELDS)
+    order["product"] = pick(SYSTEM, as_dict(raw.get("product")), PRODUCT_FIELDS)
+    order["payer"] = pick(SYSTEM, as_dict(raw.get("payer")), PAYER_FIELDS)
+    order["payer"]["kind"] = order["payer"]["kind"] or "self"
+    order["refunds"] = [pick(SYSTEM, r, REFUND_FIELDS) for r in as_list(raw.get("refunds"))]
+    return order
 
 
 def _subscription(raw: dict) -> dict:
-    keys = ("id", "plan", "status", "started_at", "current_period_end", "cancelled_at", "amount", "currency")
-    if "id" not in raw:
-        raise shape_error(SYSTEM, "subscription without id")
-    return {key: raw.get(key) for key in keys}
+    return pick(SYSTEM, require(SYSTEM, raw, "id"), SUBSCRIPTION_FIELDS)
 
 
 def _aid(raw: dict) -> dict:
-    keys = ("id", "course_id", "status", "applied_at", "decided_at", "coverage_pct")
-    if "id" not in raw:
-        raise shape_error(SYSTEM, "financial aid without id")
-    return {key: raw.get(key) for key in keys}
+    return pick(SYSTEM, require(SYSTEM, raw, "id"), AID_FIELDS)
 
 
 def _sponsorship(raw: dict) -> dict:
-    if "id" not in raw:
-        raise shape_error(SYSTEM, "sponsorship without id")
-    sponsor = raw.get("sponsor") if isinstance(raw.get("sponsor"), dict) else {}
-    return {"id": raw["id"], "sponsor_id": sponsor.get("id"), "sponsor_name": sponsor.get("name"),
-            "program": raw.get("program"), "status": raw.get("status"), "valid_until": raw.get("valid_until")}
+    sponsorship = pick(SYSTEM, require(SYSTEM, raw, "id"), SPONSORSHIP_FIELDS)
+    sponsor = pick(SYSTEM, as_dict(raw.get("sponsor")), {"id": STR, "name": STR})
+    sponsorship.update(sponsor_id=sponsor["id"], sponsor_name=sponsor["name"])
+    return sponsorship
