@@ -15,7 +15,7 @@ const toastEl = document.getElementById('lc-toast');
 
 const s = {
   client: null, settings: readSettings(), context: {}, ticket: {}, user: {}, t: translator('en'),
-  view: { phase: 'loading' }, manual: null, manualDraft: { kind: 'email', value: '' }, manualError: null,
+  view: { phase: 'loading' }, focusKey: null, manual: null, manualDraft: { kind: 'email', value: '' }, manualError: null,
   expanded: new Set(), revealed: new Set(), ticketTags: [], seq: 0, lastState: null,
 };
 
@@ -72,14 +72,14 @@ function render() {
     manualError: s.manualError, ticketTags: s.ticketTags, maskEmail, maskName,
     suggestions: searchSuggestions(s.ticket.subject, s.ticket.description),
   };
-  const focusKey = document.activeElement && document.activeElement.getAttribute('data-key');
+  // Keep keyboard focus on the same control across re-renders, even through a loading skeleton.
+  const focusKey = (document.activeElement && document.activeElement.getAttribute('data-key')) || s.focusKey;
   const { state, nodes } = page(ui, s.view);
   root.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
   root.dataset.state = state;
-  if (focusKey) {
-    const again = root.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
-    if (again) again.focus();
-  }
+  const again = focusKey && root.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
+  if (again) again.focus();
+  s.focusKey = state === 'loading' && !again ? focusKey : null;
   if (state !== s.lastState) announce(s.t(`announce.${state}`));
   s.lastState = state;
   resizer.now();
@@ -94,12 +94,15 @@ async function lookup({ refresh = false }) {
   const body = buildBody(s.ticket, { refresh, manual: s.manual });
   const options = requestOptions(s.settings, s.context, s.user, body);
   let result;
+  let timer;
   try {
     const call = s.client.request(options).then(readResponse, readResponse);
-    const guard = new Promise((resolve) => { setTimeout(() => resolve({ kind: 'error', code: 'timeout', status: 0 }), GUARD_MS); });
+    const guard = new Promise((resolve) => { timer = setTimeout(resolve, GUARD_MS, { kind: 'error', code: 'timeout', status: 0 }); });
     result = await Promise.race([call, guard]);
   } catch {
     result = { kind: 'error', code: 'network', status: 0 };
+  } finally {
+    clearTimeout(timer);
   }
   if (seq !== s.seq) return;
   if (result.kind === 'ok') s.view = { phase: 'ready', data: result.data };
@@ -136,7 +139,7 @@ async function start() {
     return;
   }
   s.client = client;
-  resizer.start(root, (height) => client.invoke('resize', { width: '100%', height: `${height}px` }));
+  resizer.start((height) => client.invoke('resize', { width: '100%', height: `${height}px` }));
   watchScheme(client);
   client.on('app.registered', async (data) => {
     s.settings = readSettings((data && data.metadata && data.metadata.settings) || {});

@@ -26,7 +26,7 @@ export const resizer = {
   height() {
     return Math.ceil(document.body.getBoundingClientRect().height);
   },
-  start(root, send) {
+  start(send) {
     this.send = send;
     if (typeof ResizeObserver === 'function') {
       new ResizeObserver(() => {
