@@ -16,6 +16,7 @@ from sandbox.config import HANG_SECONDS, REQUEST_LOG_SIZE
 SYSTEMS = ("learners", "enrolments", "courses", "payments", "zendesk")
 KINDS = ("latency", "hang", "error", "reset", "garbage")
 MAX_LATENCY_MS = 120_000
+SETTLE_SECONDS = 5.0  # clearing faults waits at most this long for the calls it released to be logged
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 PART_ROUTES = ("/_sandbox/zendesk/", "/_sandbox/webhooks/")  # served by the parts themselves
 
@@ -36,6 +37,7 @@ class Fault:
     def __init__(self, system: str, kind: str, ms: int, times: int | None) -> None:
         self.system, self.kind, self.ms, self.times = system, kind, ms, times
         self.released = threading.Event()
+        self.active = 0  # requests that took this fault and are not logged yet
 
     def describe(self) -> dict:
         return {"kind": self.kind, "ms": self.ms, "times": self.times}
@@ -45,7 +47,7 @@ class Control:
     """Faults per system and the log of calls to the systems, shared by all server threads."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()  # guards everything below; notified when a call is logged
         self.faults: dict[str, Fault] = {}
         self.log: deque[dict] = deque(maxlen=REQUEST_LOG_SIZE)
         self.in_flight: dict[str, int] = {}  # calls started and not yet logged, per system
@@ -65,6 +67,8 @@ class Control:
             cleared += [f for f in set(self.waiting) if system in (None, f.system)]
         for fault in cleared:
             fault.released.set()
+        with self.lock:  # answer only once the released calls are in the log: no late entries after this
+            self.lock.wait_for(lambda: all(f.active == 0 for f in cleared), timeout=SETTLE_SECONDS)
 
     def take(self, system: str) -> Fault | None:
         """The fault to apply to this request, counting down `times`."""
@@ -72,6 +76,7 @@ class Control:
             fault = self.faults.get(system)
             if fault is None:
                 return None
+            fault.active += 1
             if fault.times is not None:
                 fault.times -= 1
                 if fault.times <= 0:
@@ -82,10 +87,13 @@ class Control:
         with self.lock:
             self.in_flight[system] = self.in_flight.get(system, 0) + 1
 
-    def record(self, entry: dict) -> None:
+    def record(self, entry: dict, fault: Fault | None = None) -> None:
         """Log a finished call (the same moment it stops counting as in flight)."""
         with self.lock:
             self.log.append(entry)
+            if fault is not None:
+                fault.active -= 1
+            self.lock.notify_all()
             left = self.in_flight.get(entry["system"], 0) - 1
             if left > 0:
                 self.in_flight[entry["system"]] = left
@@ -134,22 +142,23 @@ class ControlMiddleware:
             "ended": None,
         }
         self.control.start(system)
+        fault = None
         try:
             fault = self.control.take(system)
             if fault is not None:
                 early = self.apply(fault, environ)
                 if early is not None:
                     entry["status"] = early.status_code
-                    return _Logged(early(environ, start_response), entry, self.control)
+                    return _Logged(early(environ, start_response), entry, self.control, fault)
 
             def recording_start(status, headers, exc_info=None):
                 entry["status"] = int(status.split(" ", 1)[0])
                 return start_response(status, headers, exc_info)
 
-            return _Logged(self.app(environ, recording_start), entry, self.control)
+            return _Logged(self.app(environ, recording_start), entry, self.control, fault)
         except BaseException:
             entry["ended"] = time.time()
-            self.control.record(entry)  # a dropped connection is logged with status null
+            self.control.record(entry, fault)  # a dropped connection is logged with status null
             raise
 
     def apply(self, fault: Fault, environ: dict) -> Response | None:
@@ -238,8 +247,8 @@ def _bad(message: str) -> Response:
 class _Logged:
     """Response iterable that logs the call once the server has finished sending it."""
 
-    def __init__(self, iterable, entry: dict, control: Control) -> None:
-        self.iterable, self.entry, self.control = iterable, entry, control
+    def __init__(self, iterable, entry: dict, control: Control, fault: Fault | None) -> None:
+        self.iterable, self.entry, self.control, self.fault = iterable, entry, control, fault
 
     def __iter__(self):
         return iter(self.iterable)
@@ -251,4 +260,4 @@ class _Logged:
                 close()
         finally:
             self.entry["ended"] = time.time()
-            self.control.record(self.entry)
+            self.control.record(self.entry, self.fault)

@@ -89,6 +89,8 @@ def test_hang_holds_the_request_until_the_fault_is_cleared_then_closes_it(clean_
     assert call(internal, url_of(clean_sandbox, "learners")).status_code == 200
     _wait_for_hanging(clean_sandbox, "enrolments", 2)
     clean_sandbox.clear_faults()
+    # clearing answers once the calls it released are logged: both hung calls, dropped (status null)
+    assert [e["status"] for e in clean_sandbox.requests_log("enrolments")] == [None, None]
     waiter.join(timeout=30)
     assert not waiter.is_alive()
     # closed by the clearing, long before the client's 30 s timeout or the 60 s hang
