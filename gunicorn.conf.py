@@ -16,6 +16,15 @@ graceful_timeout = 10
 keepalive = 5
 accesslog = None  # the app logs one JSON line per request itself (without PII)
 errorlog = "-"
+# gunicorn's own messages as JSON lines too, like the app's (backend/logs.py).
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "backend.logs.JsonFormatter"}},
+    "handlers": {name: {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+                 for name in ("console", "error_console")},
+    "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False}},
+}
 control_socket_disable = True  # one fixed socket path would collide between instances (tests, bench)
 limit_request_line = 4096
 limit_request_fields = 50

@@ -76,11 +76,10 @@ def configure(level: str = "INFO") -> None:
     logging.setLogRecordFactory(_record_with_request_id)
     root = logging.getLogger()
     for handler in root.handlers:
-        if getattr(handler, "_lc_json", False):
+        if isinstance(handler.formatter, JsonFormatter):  # ours, or gunicorn's logconfig_dict
             break
     else:
         handler = logging.StreamHandler(sys.stderr)
-        handler._lc_json = True  # type: ignore[attr-defined]
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
     root.setLevel(level.upper())
