@@ -13,10 +13,10 @@ TICKETS_PER_WEEK = 2_800
 YEAR = 365.25 * DAY
 
 # Where requesters write from: (UTC offset in hours, language, share of the volume).
-REGIONS = [(-5, "en", 0.40), (0, "en", 0.12), (5, "en", 0.08), (1, "fr", 0.17), (8, "zh", 0.23)]
+REGIONS = [(-5, "en", 0.42), (0, "en", 0.13), (5, "en", 0.07), (1, "fr", 0.20), (8, "zh", 0.18)]
 # Relative arrivals by local hour (office hours peak late morning and mid-afternoon) and local weekday.
-HOUR_PROFILE = np.array([0.12, 0.08, 0.06, 0.05, 0.05, 0.08, 0.18, 0.35, 0.60, 0.85, 1.00, 1.00,
-                         0.85, 0.90, 1.00, 0.95, 0.85, 0.70, 0.55, 0.50, 0.48, 0.42, 0.30, 0.20])
+HOUR_PROFILE = np.array([0.06, 0.03, 0.02, 0.02, 0.02, 0.04, 0.10, 0.30, 0.60, 0.90, 1.00, 1.00,
+                         0.85, 0.90, 1.00, 0.95, 0.85, 0.65, 0.45, 0.38, 0.32, 0.25, 0.16, 0.10])
 WEEKDAY_PROFILE = np.array([1.15, 1.10, 1.05, 1.00, 0.90, 0.42, 0.48])  # Monday .. Sunday
 
 

@@ -110,10 +110,13 @@ def write_history(conn: sqlite3.Connection, rng: np.random.Generator, anchor: in
     def minutes(mask: np.ndarray, end: np.ndarray, business: bool) -> list:
         values = bus(arr.created, np.where(mask, end, arr.created)) if business else \
             (np.where(mask, end, arr.created) - arr.created) // 60
-        return [int(v) if m else None for v, m in zip(values.tolist(), mask.tolist(), strict=True)]
+        return moment(mask, values)
 
     def moment(mask: np.ndarray, values: np.ndarray) -> list:
-        return [int(v) if m else None for v, m in zip(values.tolist(), mask.tolist(), strict=True)]
+        """values where mask holds, None (SQL NULL) elsewhere."""
+        out = values.astype(object)
+        out[~mask] = None
+        return out.tolist()
 
     columns = {
         "id": ids, "requester_id": requester, "submitter_id": requester,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 EN_FIRST = [
     "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
@@ -47,6 +48,7 @@ LANGS = {
 }
 
 
+@cache
 def ascii_slug(text: str) -> str:
     """Lower-case ASCII form of a Latin name for an e-mail local part (accents dropped)."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -70,6 +72,6 @@ def agent(n: int) -> tuple[str, str]:
     """The n-th support agent: (display name, e-mail at the support domain)."""
     pools = [(EN_FIRST, EN_LAST), (FR_FIRST, FR_LAST)]
     first_pool, last_pool = pools[n % 2]
-    first = first_pool[(n * 7) % len(first_pool)]
+    first = first_pool[(n // 2 * 7) % len(first_pool)]  # distinct within each pool's 20 agents
     last = last_pool[(n * 11 + 3) % len(last_pool)]
     return f"{first} {last}", f"{ascii_slug(first)}.{ascii_slug(last)}@support.demo.example"
