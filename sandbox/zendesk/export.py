@@ -79,17 +79,20 @@ def export_tickets() -> flask.Response:
 @api.get("/incremental/ticket_events.json")
 def export_ticket_events() -> flask.Response:
     """Ticket audits since start_time; a page never splits a second, so pages never repeat events."""
+    per_page = int_arg("per_page", MAX_EXPORT_PAGE, low=1, high=MAX_EXPORT_PAGE)
     start = _start_time()
     comments = "comment_events" in _includes()
     with db() as conn:
         rows = conn.execute(f"{EVENT_SELECT} WHERE e.ts >= ? ORDER BY e.ts, e.id LIMIT ?",
-                            [start, MAX_EXPORT_PAGE + 1]).fetchall()
-        more = len(rows) > MAX_EXPORT_PAGE
-        rows = rows[:MAX_EXPORT_PAGE]
-        if more:
+                            [start, per_page + 1]).fetchall()
+        if len(rows) > per_page:
+            rows = rows[:per_page]
             last = rows[-1]
             rows += conn.execute(f"{EVENT_SELECT} WHERE e.ts = ? AND e.id > ? ORDER BY e.id",
                                  [last["ts"], last["id"]]).fetchall()
+        # more only if something lies beyond this page's last second, so no page comes back empty
+        more = bool(rows) and conn.execute("SELECT 1 FROM events WHERE ts > ? LIMIT 1",
+                                           [rows[-1]["ts"]]).fetchone() is not None
     end_time = rows[-1]["ts"] + 1 if rows else start
     return flask.jsonify({
         "ticket_events": [shapes.ticket_event(r, comments) for r in rows],

@@ -107,12 +107,13 @@ def test_export_rejects_bad_parameters_with_400(zd: Zendesk, params: dict) -> No
 
 def test_ticket_events_carry_agent_public_replies(zd: Zendesk, db: sqlite3.Connection) -> None:
     start = recent_start(db, 3)
-    events, url, params = [], "incremental/ticket_events.json", {"start_time": start,
+    events, url, params = [], "incremental/ticket_events.json", {"start_time": start, "per_page": 400,
                                                                   "include": "comment_events"}
     while True:
         page = zd.ok(url, **params)
         events += page["ticket_events"]
-        assert page["count"] == len(page["ticket_events"])
+        assert page["count"] == len(page["ticket_events"]) >= 1
+        assert page["end_time"] > page["ticket_events"][-1]["timestamp"] >= params.get("start_time", 0)
         if page["end_of_stream"]:
             break
         url, params = page["next_page"], {}
