@@ -1,6 +1,7 @@
 """Rules on the package's files: logos, translations, forbidden types and symlinks."""
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
@@ -13,6 +14,11 @@ LOGOS = {"assets/logo.png": (320, 320), "assets/logo-small.png": (128, 128)}
 FORBIDDEN_SUFFIXES = (".sh", ".zip", ".gz", ".pdf", ".jar")
 TRANSLATION = re.compile(r"^[a-z]{2}(-[a-z0-9]{2,3})?\.json$")
 PUBLIC_KEYS = ("short_description", "long_description", "installation_instructions")
+# zcli packs the whole folder except what .zcliignore lists: these must never ride along.
+MUST_IGNORE = {
+    "zcli.apps.config.json": "holds local settings and secrets",
+    "node_modules": "development files",
+}
 
 
 def walk(root: Path) -> list[str]:
@@ -25,9 +31,31 @@ def walk(root: Path) -> list[str]:
     return sorted(found)
 
 
+def zcli_ignored(root: Path) -> list[str]:
+    """The patterns of root/.zcliignore (comments and blanks dropped), as zcli reads them."""
+    path = root / ".zcliignore"
+    if not path.is_file():
+        return []
+    lines = (line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+    return [line.rstrip("/") for line in lines if line and not line.startswith("#")]
+
+
+def is_ignored(rel: str, patterns: list[str]) -> bool:
+    """True when rel or one of its parent folders matches a .zcliignore pattern."""
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(fnmatch.fnmatch(p, pat) or fnmatch.fnmatch(p, pat.removesuffix("/**"))
+               for p in prefixes for pat in patterns)
+
+
 def check_files(root: Path, paths: list[str]) -> list[Problem]:
-    """Forbidden file types and symlinks anywhere in the package; the logos' presence and size."""
+    """Forbidden file types and symlinks anywhere zcli would pack; local files left unignored; logos."""
     problems: list[Problem] = []
+    ignored = zcli_ignored(root)
+    paths = [rel for rel in paths if not is_ignored(rel, ignored)]
+    for name, why in MUST_IGNORE.items():
+        if name in paths:
+            problems.append(Problem(name, WHOLE_FILE, f"{why}: zcli would pack it, list it in .zcliignore"))
     for rel in paths:
         if (root / rel).is_symlink():
             problems.append(Problem(rel, WHOLE_FILE, "symlinks are not allowed in the package"))

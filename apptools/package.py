@@ -7,6 +7,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from apptools.file_rules import MUST_IGNORE
 from apptools.manifest_rules import HOST
 from apptools.problems import Problem
 from apptools.validate import validate
@@ -37,11 +38,14 @@ def assemble(source: Path, target: Path, host: str) -> None:
     for part in ("assets", "translations"):
         # symlinks=True keeps a link a link, so the validator sees (and refuses) it
         shutil.copytree(source / "zendesk-app" / part, target / part, symlinks=True)
+    # make zcli-server writes its settings (with the secret) here: zcli apps:package must skip them
+    (target / ".zcliignore").write_text("".join(f"{name}\n" for name in MUST_IGNORE), encoding="utf-8")
 
 
 def write_zip(app_dir: Path, zip_path: Path) -> int:
     """Zip app_dir's files at the archive root, sorted, fixed timestamps; returns the file count."""
-    files = [p for p in app_dir.rglob("*") if p.is_file() and p.name != "zcli.apps.config.json"]
+    local = ("zcli.apps.config.json", ".zcliignore")
+    files = [p for p in app_dir.rglob("*") if p.is_file() and p.name not in local]
     files.sort(key=lambda p: p.relative_to(app_dir).as_posix())
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in files:

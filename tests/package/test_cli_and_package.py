@@ -46,7 +46,10 @@ def test_package_builds_app_folder_and_zip(tmp_path, capsys):
             "assets/logo-small.png", "translations/en.json", "translations/fr.json",
             "translations/zh-cn.json"} <= set(names)
     assert names == sorted(names)
-    assert not any(n.startswith(("node_modules", "zendesk-app", "tests")) for n in names)
+    assert not any(n.startswith(("node_modules", "zendesk-app", "tests", ".")) for n in names)
+    # zcli apps:package of dist/app must skip the settings make zcli-server writes there
+    ignored = (out / "app" / ".zcliignore").read_text(encoding="utf-8").split()
+    assert ignored == ["zcli.apps.config.json", "node_modules"]
     assert main(["validate", str(out / "app")]) == 0
 
 
