@@ -12,6 +12,7 @@ from sandbox.zendesk import store
 from sandbox.zendesk.state import State
 
 api = flask.Blueprint("sandbox_zendesk_api", __name__, url_prefix="/api/v2")
+MAX_INT = 2**63 - 1  # SQLite's INTEGER range
 
 
 class ApiError(Exception):
@@ -56,6 +57,8 @@ def int_arg(name: str, default: int | None = None, *, low: int | None = None,
         raise ApiError(400, "InvalidValue", f"{name} must be an integer") from None
     if (low is not None and value < low) or (high is not None and value > high):
         raise ApiError(400, "InvalidValue", f"{name} must be between {low} and {high}")
+    if abs(value) > MAX_INT:
+        raise ApiError(400, "InvalidValue", f"{name} is out of range")
     return value
 
 
@@ -91,6 +94,12 @@ def rate_headers(resp: flask.Response) -> flask.Response:
 @api.errorhandler(ApiError)
 def api_error(exc: ApiError) -> tuple[flask.Response, int]:
     return flask.jsonify({"error": exc.error, "description": exc.description}), exc.status
+
+
+@api.errorhandler(OverflowError)
+def out_of_range(_exc: OverflowError) -> tuple[flask.Response, int]:
+    """An id or number beyond SQLite's integers (e.g. /tickets/99999999999999999999.json)."""
+    return flask.jsonify({"error": "InvalidValue", "description": "number out of range"}), 400
 
 
 @api.errorhandler(404)

@@ -55,7 +55,7 @@ def touch() -> flask.Response | tuple[flask.Response, int]:
     body = flask.request.get_json(silent=True)
     ids = body.get("ids") if isinstance(body, dict) else None
     if (not isinstance(ids, list) or not ids or len(ids) > MAX_TOUCH
-            or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)):
+            or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63 for i in ids)):
         return _bad(f'body must be {{"ids": [1 to {MAX_TOUCH} ticket ids]}}')
     conn = store.connect(current.db_path)
     try:

@@ -207,3 +207,24 @@ def test_zendesk_faults_apply_to_the_api(clean_sandbox: Sandbox) -> None:
     zd = Zendesk(clean_sandbox)
     assert zd.get("tickets/1001.json").status_code == 500
     assert zd.get("tickets/1001.json").status_code == 200
+
+
+BIG = "9" * 30
+HOSTILE = [
+    f"tickets/{BIG}.json", f"users/{BIG}.json", f"users/{BIG}/identities.json",
+    f"tickets/{BIG}/metrics.json", f"tickets/show_many.json?ids={BIG}", "tickets/show_many.json?ids=",
+    f"satisfaction_ratings.json?start_time={BIG}", "satisfaction_ratings.json?end_time=yesterday",
+    "users.json?page=abc", "users.json?page[size]=0", "users.json?page[after]=%25%25",
+    "users.json?page[after]=MQ&page[before]=MQ", "ticket_metrics.json?per_page=1000",
+    'search/count.json?query="unbalanced', "search/count.json?query=created>=2026-13-45",
+    f"search/count.json?query=assignee:{BIG}", f"search/count.json?query=created>{BIG}years",
+    "incremental/ticket_events.json", "incremental/ticket_events.json?start_time=abc",
+    "incremental/tickets/cursor.json?cursor=" + base64.urlsafe_b64encode(f"{BIG}:{BIG}".encode()).decode(),
+]
+
+
+@pytest.mark.parametrize("path", HOSTILE)
+def test_hostile_input_is_a_json_400_never_a_500(zd: Zendesk, path: str) -> None:
+    resp = zd.get(path)
+    assert resp.status_code == 400, resp.text
+    assert resp.json()["error"] in ("InvalidValue", "InvalidPaginationParameter")

@@ -163,11 +163,16 @@ def test_zenpy_reads_tickets_users_and_identities(zenpy_client: Zenpy) -> None:
     assert len([u for u in zenpy_client.users(role="agent")]) == 40
 
 
-def test_zenpy_cursor_export_and_search_count(zenpy_client: Zenpy, db: sqlite3.Connection) -> None:
+def test_zenpy_cursor_export_resume_and_search_count(zenpy_client: Zenpy, zd: Zendesk,
+                                                    db: sqlite3.Connection) -> None:
     start = recent_start(db, 1)
-    exported = [t.id for t in zenpy_client.tickets.incremental(start_time=start, per_page=300)]
+    stream = zenpy_client.tickets.incremental(start_time=start, per_page=300)
+    exported = [t.id for t in stream]
     expected = {r[0] for r in db.execute("SELECT id FROM tickets WHERE updated_at >= ?", [start])}
     assert len(exported) == len(expected) and set(exported) == expected
+    # resume from the saved cursor: only what changed since then comes back
+    requests.post(f"{zd.url}/_sandbox/zendesk/touch", json={"ids": [10001]}, timeout=10).raise_for_status()
+    assert [t.id for t in zenpy_client.tickets.incremental(cursor=stream.after_cursor)] == [10001]
     anchor = int(db.execute("SELECT value FROM meta WHERE key = 'anchor'").fetchone()[0])
     since = anchor - 7 * DAY
     day = time.strftime("%Y-%m-%d", time.gmtime(since))
