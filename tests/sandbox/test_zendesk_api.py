@@ -5,10 +5,13 @@ import base64
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
+import flask
 import pytest
 import requests
 
+import sandbox.zendesk as zendesk
 from tests.servers import SANDBOX_DATA, Sandbox
 
 EMAIL, TOKEN = "agent@demo.example", "sandbox-zendesk-token"
@@ -228,3 +231,21 @@ def test_hostile_input_is_a_json_400_never_a_500(zd: Zendesk, path: str) -> None
     resp = zd.get(path)
     assert resp.status_code == 400, resp.text
     assert resp.json()["error"] in ("InvalidValue", "InvalidPaginationParameter")
+
+
+def test_credentials_and_budget_come_from_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    monkeypatch.setenv("LC_ZENDESK_EMAIL", "ops@acme.example")
+    monkeypatch.setenv("LC_ZENDESK_API_TOKEN", "s3cret")
+    monkeypatch.setenv("LC_SANDBOX_ZENDESK_RATE_LIMIT", "2")
+    app = flask.Flask("zendesk-env-test")
+    zendesk.register(app, tmp_path)  # no data generated there
+    client = app.test_client()
+    default = {"Authorization": basic(EMAIL, TOKEN)}
+    assert client.get("/api/v2/users/me.json", headers=default).status_code == 401
+    good = {"Authorization": basic("OPS@acme.example", "s3cret")}
+    first = client.get("/api/v2/tickets/1001.json", headers=good)
+    assert first.status_code == 503 and first.json["error"] == "ServiceUnavailable"
+    assert first.headers["X-Rate-Limit"] == "2"
+    assert client.get("/api/v2/tickets/1001.json", headers=good).status_code == 503
+    assert client.get("/api/v2/tickets/1001.json", headers=good).status_code == 429
