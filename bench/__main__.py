@@ -1,4 +1,4 @@
-"""`python -m bench [names...]`: run each bench/bench_*.py module's run() and write BENCHMARKS.md."""
+"""`python -m bench [names...]`: run each bench/bench_*.py module's run(); a full run writes BENCHMARKS.md."""
 from __future__ import annotations
 
 import importlib
@@ -51,7 +51,8 @@ def main(argv: list[str]) -> int:
     text = ("# Benchmarks\n\nRatios measured in one run on one machine (`make bench`); absolute times depend "
             "on the machine, the ratios are what the targets are about.\n\n" + machine_facts() + "\n"
             + "\n".join(sections))
-    (ROOT / "BENCHMARKS.md").write_text(text)
+    if not argv:  # only a full run replaces BENCHMARKS.md; `python -m bench backend` just prints
+        (ROOT / "BENCHMARKS.md").write_text(text)
     print(text)
     return 1 if failed else 0
 
