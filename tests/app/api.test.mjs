@@ -82,6 +82,10 @@ test('401 and 403 mean unauthorized; other failures carry the backend code', () 
   const body = JSON.stringify({ error: { code: 'invalid_token', message: 'bad signature' } });
   assert.deepEqual(readResponse({ status: 401, responseText: body }), { kind: 'unauthorized', status: 401, code: 'invalid_token' });
   assert.equal(readResponse({ status: 403, responseText: '' }).kind, 'unauthorized');
+  // The service's own 403 for a switched-off manual search is not an authentication problem.
+  assert.deepEqual(readResponse({ status: 403, responseText: '{"error":{"code":"manual_search_off"}}' }),
+    { kind: 'error', status: 403, code: 'manual_search_off', retryAfter: null });
+  assert.equal(readResponse({ status: 400, responseText: '{"error":{"code":"no_identifier"}}' }).code, 'no_identifier');
   assert.deepEqual(readResponse({ status: 429, responseText: '{"error":{"code":"rate_limited"}}', headers: { 'Retry-After': '30' } }),
     { kind: 'error', status: 429, code: 'rate_limited', retryAfter: 30 });
   assert.deepEqual(readResponse({ status: 502, responseText: '<html>Bad gateway</html>' }),

@@ -104,7 +104,8 @@ export function readResponse(response) {
   }
   const error = (body && body.error) || {};
   const code = typeof error.code === 'string' ? error.code : status ? `http_${status}` : 'network';
-  if (status === 401 || status === 403) return { kind: 'unauthorized', status, code };
+  // 403 manual_search_off is a setting of the service, not a refused signature.
+  if (status === 401 || (status === 403 && code !== 'manual_search_off')) return { kind: 'unauthorized', status, code };
   const retryAfter = Number(header(response, 'retry-after')) || null;
   return { kind: 'error', status, code, retryAfter };
 }

@@ -48,7 +48,7 @@ export function page(ui, view) {
   switch (view.phase) {
     case 'not-configured': return { state: view.phase, nodes: [notConfigured(ui, view.problems)] };
     case 'unauthorized': return { state: view.phase, nodes: [unauthorized(ui, view.error)] };
-    case 'error': return { state: view.phase, nodes: [errorState(ui, view.error)] };
+    case 'error': return { state: view.phase, nodes: [ui.manual ? manualBadge(ui) : null, errorState(ui, view.error)] };
     case 'ready': return { state: stateOf(view.data), nodes: ready(ui, view.data) };
     default: return { state: 'loading', nodes: [loading(ui)] };
   }

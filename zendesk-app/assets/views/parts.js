@@ -32,7 +32,7 @@ export function longList(ui, { key, items, total, render, testid, empty }) {
   const list = items || [];
   const expanded = ui.expanded.has(key);
   const { shown, all } = visibleItems(list, expanded, total);
-  if (!all) return h('p', { class: 'muted' }, empty);
+  if (!all) return empty ? h('p', { class: 'muted' }, empty) : null;
   const listId = `list-${key}`;
   const toggle = list.length > shown.length || expanded
     ? h('button', {

@@ -42,14 +42,18 @@ function enrolmentRow(ui, e, learnerZone) {
 /** The enrolments section of a match. */
 export function enrolments(ui, match, issues) {
   const zone = match.learner && match.learner.time_zone;
+  const mine = issuesFor(issues, 'enrolments');
   return section(ui, {
-    testid: 'lc-enrolments', title: ui.t('section.enrolments'), issues: issuesFor(issues, 'enrolments'),
+    testid: 'lc-enrolments', title: ui.t('section.enrolments'), issues: mine,
     body: longList(ui, {
       key: `enrolments-${match.learner.id}`, items: match.enrolments, total: match.enrolments_total,
-      testid: 'lc-enrolment-list', empty: ui.t('enrolment.none'), render: (e) => enrolmentRow(ui, e, zone),
+      testid: 'lc-enrolment-list', empty: failedEmpty(ui, mine, 'enrolment.none'), render: (e) => enrolmentRow(ui, e, zone),
     }),
   });
 }
+
+// A failed section has empty lists: its banner speaks, "No enrolments." would be false.
+const failedEmpty = (ui, mine, key) => (mine.some((i) => i.section !== 'courses') ? null : ui.t(key));
 
 function orderRow(ui, p) {
   const { t, locale } = ui;
@@ -81,17 +85,20 @@ function subscriptionRow(ui, s) {
 /** The payments section: who pays, subscriptions, orders. */
 export function payments(ui, match, issues) {
   const { t } = ui;
-  const payer = match.payer || { kind: 'self' };
-  const sponsor = payer.sponsor_name ? ` — ${payer.sponsor_name}` : ''; // an organisation, not personal data
+  const payer = match.payer; // null when the payments system failed
+  const sponsor = payer && payer.sponsor_name ? ` — ${payer.sponsor_name}` : ''; // an organisation, not personal data
+  const mine = issuesFor(issues, 'payments');
   return section(ui, {
-    testid: 'lc-payments', title: t('section.payments'), issues: issuesFor(issues, 'payments'),
+    testid: 'lc-payments', title: t('section.payments'), issues: mine,
     body: [
-      h('p', { testid: 'lc-payer', class: 'small' }, t('payer.label'), ' ', h('strong', {}, t(`payer.${payer.kind}`) + sponsor)),
+      payer && payer.kind
+        ? h('p', { testid: 'lc-payer', class: 'small' }, t('payer.label'), ' ', h('strong', {}, t(`payer.${payer.kind}`) + sponsor))
+        : null,
       (match.subscriptions || []).length
         ? h('ul', { class: 'rows' }, match.subscriptions.map((s) => subscriptionRow(ui, s))) : null,
       longList(ui, {
         key: `payments-${match.learner.id}`, items: match.payments, total: match.payments_total,
-        testid: 'lc-order-list', empty: t('order.none'), render: (p) => orderRow(ui, p),
+        testid: 'lc-order-list', empty: failedEmpty(ui, mine, 'order.none'), render: (p) => orderRow(ui, p),
       }),
     ],
   });

@@ -46,16 +46,20 @@ export function notFound(ui, suggestions) {
 /** A failure in plain words with a retry. */
 export function errorState(ui, error) {
   const { t } = ui;
-  const known = ['timeout', 'network', 'bad_response', 'rate_limited', 'no_zaf'];
+  const known = ['timeout', 'network', 'bad_response', 'rate_limited', 'no_zaf', 'no_identifier', 'ticket_mismatch',
+    'ticket_required', 'manual_search_off', 'ticket_not_found', 'requester_not_found'];
+  // Without a usable requester the manual search is the way forward (unless the service turned it off).
+  const search = ['no_identifier', 'requester_not_found'].includes(error.code);
   const key = error.status === 429 ? 'rate_limited' : known.includes(error.code) ? error.code : 'generic';
   return h('div', { testid: 'lc-error', class: 'card', role: 'alert', dataset: { code: error.code } },
     h('h2', {}, t('error.title')),
     h('p', {}, t(`error.${key}`, { seconds: error.retryAfter || '' })),
     error.status ? h('p', { class: 'muted small' }, t('error.reference', { code: error.code })) : null,
     error.code === 'no_zaf' ? null : h('button', {
-      type: 'button', class: 'btn primary', testid: 'lc-error-retry', 'data-key': 'error-retry',
+      type: 'button', class: `btn${search ? '' : ' primary'}`, testid: 'lc-error-retry', 'data-key': 'error-retry',
       on: { click: () => ui.act.refresh() },
-    }, t('action.retry')));
+    }, t('action.retry')),
+    search ? manualForm(ui, ui.suggestions) : null);
 }
 
 /** Settings missing: tell the admin exactly which. */
