@@ -94,8 +94,9 @@ def ensure(data_dir: Path, seed: int, *, force: bool = False) -> bool:
     with _locked(data_dir):
         generated = False
         if force or not is_current(target, seed):
+            for stale in data_dir.glob(f".{DB_NAME}.*.tmp"):  # left by a killed generator; we hold the lock
+                stale.unlink(missing_ok=True)
             temp = data_dir / f".{DB_NAME}.{os.getpid()}.tmp"
-            temp.unlink(missing_ok=True)
             try:
                 build(temp, seed)
                 os.replace(temp, target)
