@@ -5,7 +5,7 @@ import sqlite3
 
 import numpy as np
 
-from sandbox.zendesk import arrivals, demo, lifecycle, names, store
+from sandbox.zendesk import activity, arrivals, demo, lifecycle, names, store
 from sandbox.zendesk.texts import GROUPS, TOPIC_NAMES, TOPICS
 
 POOL_SIZES = {"en": 30_000, "fr": 9_000, "zh": 11_000}
@@ -41,10 +41,6 @@ def write_users(conn: sqlite3.Connection, created_at: int) -> None:
     store.insert(conn, "identities", store.IDENTITY_COLUMNS, persona_identities + identities)
 
 
-def _seen(moment: np.ndarray, now: int) -> np.ndarray:
-    return moment <= now
-
-
 def write_history(conn: sqlite3.Connection, rng: np.random.Generator, anchor: int, now: int) -> None:
     """The year of generated tickets, their events and satisfaction ratings."""
     arr = arrivals.generate(rng, anchor)
@@ -78,7 +74,7 @@ def write_history(conn: sqlite3.Connection, rng: np.random.Generator, anchor: in
     variant, course_n, order_n = variant[:n], course_n[:n], order_n[:n]
     life = lifecycle.cut(life, n)
     ids = demo.FIRST_HISTORY_TICKET_ID + np.arange(n)
-    ev_seen = _seen(life.ev_ts, now)
+    ev_seen = life.ev_ts <= now
     ev_t, ev_ts, ev_kind = life.ev_ticket[ev_seen], life.ev_ts[ev_seen], life.ev_kind[ev_seen]
     ev_author, ev_public = life.ev_author[ev_seen], life.ev_public[ev_seen]
 
@@ -146,41 +142,10 @@ def write_history(conn: sqlite3.Connection, rng: np.random.Generator, anchor: in
     rows = zip(*[c.tolist() if isinstance(c, np.ndarray) else c for c in
                  (columns[name] for name in store.TICKET_COLUMNS)], strict=True)
     store.insert(conn, "tickets", store.TICKET_COLUMNS, rows)
-    write_events(conn, ids, requester, assignee, ev_t, ev_ts, ev_kind, ev_author, ev_public)
-    write_ratings(conn, ids, requester, assignee, np.array(group_ids)[group], life, now)
+    activity.write_events(conn, ids, requester, assignee, ev_t, ev_ts, ev_kind, ev_author, ev_public)
+    activity.write_ratings(conn, ids, requester, assignee, np.array(group_ids)[group], life, now)
     spikes = [(s.kind, s.label, *arrivals.spike_window(s, anchor)) for s in arrivals.SPIKES]
     store.insert(conn, "spikes", store.SPIKE_COLUMNS, spikes)
-
-
-def write_events(conn: sqlite3.Connection, ids: np.ndarray, requester: np.ndarray, assignee: np.ndarray,
-                 ev_t: np.ndarray, ev_ts: np.ndarray, ev_kind: np.ndarray, ev_author: np.ndarray,
-                 ev_public: np.ndarray) -> None:
-    """Ticket events in time order with ids ascending, authors resolved to user ids (-1 = system)."""
-    order = np.lexsort((ev_t, ev_ts))
-    t, ts, kind, who, public = ev_t[order], ev_ts[order], ev_kind[order], ev_author[order], ev_public[order]
-    author = np.where(who == 0, requester[t], np.where(who == 1, assignee[t], -1))
-    first_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]) + 1
-    event_ids = first_id + np.arange(len(t))
-    store.insert(conn, "events", store.EVENT_COLUMNS,
-                 zip(event_ids.tolist(), ids[t].tolist(), ts.tolist(), kind.tolist(), author.tolist(),
-                     public.tolist(), strict=True))
-
-
-def write_ratings(conn: sqlite3.Connection, ids: np.ndarray, requester: np.ndarray, assignee: np.ndarray,
-                  group: np.ndarray, life: lifecycle.Lifecycle, now: int) -> None:
-    """Satisfaction ratings offered after a solve; some answered good or bad later."""
-    offered = (life.rating_offered <= now) & (life.deleted > now)
-    answered = life.rating_answered <= now
-    score = np.where(answered, np.where(life.rating_good, "good", "bad"), "offered")
-    updated = np.where(answered, life.rating_answered, life.rating_offered)
-    pick = np.flatnonzero(offered)
-    pick = pick[np.argsort(life.rating_offered[pick], kind="stable")]
-    rating_ids = 50_001 + np.arange(len(pick))
-    store.insert(conn, "ratings", store.RATING_COLUMNS,
-                 zip(rating_ids.tolist(), ids[pick].tolist(), requester[pick].tolist(),
-                     assignee[pick].tolist(), group[pick].tolist(), score[pick].tolist(),
-                     life.rating_offered[pick].tolist(),
-                     updated[pick].tolist(), strict=True))
 
 
 def write_demo(conn: sqlite3.Connection, now: int) -> None:

@@ -51,7 +51,9 @@ def plan(rng: np.random.Generator, created: np.ndarray, urgent: np.ndarray) -> L
     solved1 = np.where(one_touch, first_reply + rng.integers(30, 900, n), solved1)
     solved1 = np.where(answered & ~one_touch, np.maximum(solved1, first_reply + 600 * n_replies), solved1)
     reopen = answered & (rng.random(n) < 0.07)
-    reopened = np.where(reopen, solved1 + (rng.lognormal(np.log(20 * 3600), 0.8, n)).astype(np.int64), NEVER)
+    # a requester answers a solved ticket within a day or so; closed tickets (after 4 days) cannot reopen
+    reopen_delay = np.minimum(rng.lognormal(np.log(20 * 3600), 0.8, n), CLOSE_AFTER - 6 * 3600)
+    reopened = np.where(reopen, solved1 + reopen_delay.astype(np.int64), NEVER)
     solved2 = add_business_minutes(np.where(reopen, reopened, created), _lognormal_minutes(rng, 120, 1.0, n))
     solved_final = np.where(reopen, solved2 + 60, solved1)
     closed = solved_final + CLOSE_AFTER

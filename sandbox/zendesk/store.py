@@ -5,7 +5,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-SCHEMA_VERSION = "zendesk-2"  # bump on any change to the generator: older files are then rebuilt
+SCHEMA_VERSION = "zendesk-3"  # bump on any change to the generator: older files are then rebuilt
 DB_NAME = "zendesk.db"
 
 USER_COLUMNS = ["id", "name", "email", "role", "locale", "time_zone", "iana_time_zone", "external_id",
