@@ -15,9 +15,11 @@ _SETTING_NAMES = {f.name for f in fields(Settings)}
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the app: settings from LC_* (lower-case Settings names in `config` override them;
     other keys such as AUDIT_TABLE go to app.config). Raises ConfigError on a bad environment."""
+    # Imported here so that `import backend.config` (jobs, scripts) does not load the whole service.
     from backend.api import State
     from backend.api import bp as api_bp
     from backend.audit import AuditStore
+    from backend.context import ContextService
     from backend.health import bp as health_bp
     from backend.ratelimit import RateLimiter
 
@@ -33,7 +35,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     audit.create()
     limiter = RateLimiter(settings.rate_limit, settings.redis_url,
                           key_prefix=app.config.get("RATE_LIMIT_PREFIX", "lc-rate"))
-    app.extensions["lc"] = State(settings=settings, audit=audit, limiter=limiter)
+    context = ContextService(settings)
+    app.extensions["lc"] = State(settings=settings, audit=audit, limiter=limiter, context=context)
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
     return app

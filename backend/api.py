@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -12,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from backend.audit import AuditStore, AuditUnavailable
 from backend.auth import authenticate
 from backend.config import Settings
+from backend.context import ContextService
 from backend.errors import ApiError
 from backend.lookup import Agent, LookupRequest, LookupResult
 from backend.ratelimit import RateLimiter
@@ -29,23 +29,15 @@ class State:
     settings: Settings
     audit: AuditStore
     limiter: RateLimiter
-    _service: object | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    context: ContextService
 
-    def service(self):
-        """The ContextService, built once (it owns the HTTP pools and the cache)."""
-        if self._service is None:
-            with self._lock:
-                if self._service is None:
-                    from backend.context import ContextService
-
-                    self._service = ContextService(self.settings)
-        return self._service
+    def service(self) -> ContextService:
+        """The ContextService (it owns the HTTP pools, the executor and the cache)."""
+        return self.context
 
     def close(self) -> None:
-        """Release pools and connections (tests, worker exit)."""
-        if self._service is not None:
-            self._service.close()
+        """Release pools, threads and connections (tests, worker exit)."""
+        self.context.close()
         self.audit.close()
 
 
