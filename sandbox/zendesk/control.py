@@ -47,7 +47,10 @@ def rate_limit() -> flask.Response | tuple[flask.Response, int]:
 
 @blueprint.route("/touch", methods=["POST", "DELETE"])
 def touch() -> flask.Response | tuple[flask.Response, int]:
-    """POST {"ids": [...]} bumps updated_at to now (an export sees them again); DELETE forgets all."""
+    """POST {"ids": [...]} marks tickets as just updated (an export sees them again); DELETE forgets all.
+
+    The new updated_at is a minute ago: incremental exports leave the last minute out, as Zendesk's do.
+    """
     current = _state()
     if flask.request.method == "DELETE":
         current.untouch()
@@ -60,12 +63,12 @@ def touch() -> flask.Response | tuple[flask.Response, int]:
     conn = store.connect(current.db_path)
     try:
         marks = ",".join("?" for _ in ids)
-        sql = f"SELECT id FROM tickets WHERE id IN ({marks})"  # noqa: S608 - placeholders only
-        known = {r[0] for r in conn.execute(sql, ids)}
+        sql = f"SELECT id, updated_at FROM tickets WHERE id IN ({marks})"  # noqa: S608 - placeholders only
+        known = dict(conn.execute(sql, ids).fetchall())
     finally:
         conn.close()
-    unknown = sorted(set(ids) - known)
+    unknown = sorted(set(ids) - set(known))
     if unknown:
         return _bad(f"unknown ticket ids: {unknown[:20]}", 404)
-    stamp = current.touch(sorted(known))
+    stamp = current.touch(sorted(known), after=max(known.values()))
     return flask.jsonify({"touched": sorted(known), "updated_at": iso(stamp)})

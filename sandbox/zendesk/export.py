@@ -1,6 +1,7 @@
 """Incremental exports: cursor-based tickets (with metric_sets) and time-based ticket events."""
 from __future__ import annotations
 
+import sqlite3
 import time
 from urllib.parse import urlencode
 
@@ -34,30 +35,44 @@ def _includes() -> set[str]:
 
 
 def _export_url(**params: object) -> str:
-    kept = {k: flask.request.args[k] for k in ("per_page", "include") if k in flask.request.args}
+    kept = {k: flask.request.args[k] for k in ("per_page", "include", "exclude_deleted")
+            if k in flask.request.args}
     return f"{root()}{flask.request.path}?{urlencode({**kept, **params})}"
+
+
+def _changed_tickets(conn: sqlite3.Connection, position: tuple[int, ...], limit: int, cutoff: int,
+                     touched: dict[int, int], exclude_deleted: bool) -> list[sqlite3.Row]:
+    """Up to limit tickets after position in (updated_at, id) order, none changed after cutoff."""
+    deleted = " AND t.status != 'deleted'" if exclude_deleted else ""
+    # touched tickets carry an in-memory updated_at: fetch extra rows so the page stays full after
+    # they are taken out of the stored order, then merge them back at their new place.
+    rows = conn.execute(f"{TICKET_SELECT} WHERE (t.updated_at, t.id) > (?, ?) AND t.updated_at <= ?{deleted}"
+                        " ORDER BY t.updated_at, t.id LIMIT ?",
+                        [*position, cutoff, limit + len(touched)]).fetchall()
+    rows = [r for r in rows if r["id"] not in touched]
+    due = [i for i, stamp in touched.items() if (stamp, i) > position and stamp <= cutoff]
+    if due:
+        marks = ",".join("?" for _ in due)
+        rows += conn.execute(f"{TICKET_SELECT} WHERE t.id IN ({marks}){deleted}", due).fetchall()
+    rows.sort(key=lambda r: (touched.get(r["id"], r["updated_at"]), r["id"]))
+    return rows[:limit]
 
 
 @api.get("/incremental/tickets/cursor.json")
 def export_tickets() -> flask.Response:
-    """Tickets changed since a start_time or a cursor, oldest change first, one page at a time."""
+    """Tickets changed since a start_time or a cursor, oldest change first, one page at a time.
+
+    As in Zendesk, changes of the last minute are left for a later request, and exclude_deleted=true
+    leaves deleted tickets out.
+    """
     per_page = int_arg("per_page", MAX_EXPORT_PAGE, low=1, high=MAX_EXPORT_PAGE)
     cursor = flask.request.args.get("cursor")
     position = decode_cursor(cursor, 2) if cursor else (_start_time(), -1)
+    exclude_deleted = flask.request.args.get("exclude_deleted", "false").lower() == "true"
     touched = state().touched_snapshot()
     with db() as conn:
-        # touched tickets carry an in-memory updated_at: fetch extra rows so the page stays full
-        # after they are taken out of the stored order, then merge them back at their new place.
-        rows = conn.execute(f"{TICKET_SELECT} WHERE (t.updated_at, t.id) > (?, ?) ORDER BY t.updated_at, t.id"
-                            " LIMIT ?", [*position, per_page + len(touched) + 1]).fetchall()
-        due = [i for i, stamp in touched.items() if (stamp, i) > position]
-        if due:
-            marks = ",".join("?" for _ in due)
-            rows = [r for r in rows if r["id"] not in touched]
-            rows += conn.execute(f"{TICKET_SELECT} WHERE t.id IN ({marks})", due).fetchall()
-        else:
-            rows = [r for r in rows if r["id"] not in touched]
-    rows.sort(key=lambda r: (touched.get(r["id"], r["updated_at"]), r["id"]))
+        rows = _changed_tickets(conn, position, per_page + 1, int(time.time()) - MIN_AGE_S, touched,
+                                exclude_deleted)
     more = len(rows) > per_page
     rows = rows[:per_page]
     tickets = [shapes.ticket(r, root(), touched) for r in rows]
@@ -83,16 +98,17 @@ def export_ticket_events() -> flask.Response:
     start = _start_time()
     comments = "comment_events" in _includes()
     with db() as conn:
-        rows = conn.execute(f"{EVENT_SELECT} WHERE e.ts >= ? ORDER BY e.ts, e.id LIMIT ?",
-                            [start, per_page + 1]).fetchall()
+        cutoff = int(time.time()) - MIN_AGE_S  # the last minute is left for a later request
+        rows = conn.execute(f"{EVENT_SELECT} WHERE e.ts >= ? AND e.ts <= ? ORDER BY e.ts, e.id LIMIT ?",
+                            [start, cutoff, per_page + 1]).fetchall()
         if len(rows) > per_page:
             rows = rows[:per_page]
             last = rows[-1]
             rows += conn.execute(f"{EVENT_SELECT} WHERE e.ts = ? AND e.id > ? ORDER BY e.id",
                                  [last["ts"], last["id"]]).fetchall()
         # more only if something lies beyond this page's last second, so no page comes back empty
-        more = bool(rows) and conn.execute("SELECT 1 FROM events WHERE ts > ? LIMIT 1",
-                                           [rows[-1]["ts"]]).fetchone() is not None
+        more = bool(rows) and conn.execute("SELECT 1 FROM events WHERE ts > ? AND ts <= ? LIMIT 1",
+                                           [rows[-1]["ts"], cutoff]).fetchone() is not None
     end_time = rows[-1]["ts"] + 1 if rows else start
     return flask.jsonify({
         "ticket_events": [shapes.ticket_event(r, comments) for r in rows],

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from sandbox.config import ZendeskSettings, load_zendesk
 
+TOUCH_AGE_S = 61  # a touched ticket counts as updated just over a minute ago
+
 
 @dataclass
 class RateLimiter:
@@ -67,11 +69,15 @@ class State:
         email, sep, token = decoded.partition("/token:")
         return bool(sep) and email.lower() == self.settings.email.lower() and token == self.settings.api_token
 
-    def touch(self, ids: list[int]) -> int:
-        """Mark tickets as updated now; returns the new updated_at (strictly later than before)."""
+    def touch(self, ids: list[int], after: int) -> int:
+        """Mark tickets as just updated; returns their new updated_at.
+
+        That is a minute ago (exports hide the last minute), yet strictly later than `after` (their
+        stored updated_at) and than every earlier touch, so a cursor already past them sees them again.
+        """
         with self.lock:
-            # strictly later than any earlier touch, so a cursor already past it sees the ticket again
-            stamp = max(int(time.time()), max(self.touched.values(), default=-1) + 1)
+            previous = max(self.touched.values(), default=-1)
+            stamp = max(int(time.time()) - TOUCH_AGE_S, previous + 1, after + 1)
             for ticket_id in ids:
                 self.touched[ticket_id] = stamp
             return stamp

@@ -62,6 +62,8 @@ def test_export_includes_deleted_tickets_with_status_deleted(zd: Zendesk, db: sq
                                     " ORDER BY updated_at DESC LIMIT 1").fetchone()
     seen, _ = export(zd, start_time=updated, per_page=1000)
     assert any(t["id"] == ticket_id and t["status"] == "deleted" for t in seen)
+    kept, _ = export(zd, start_time=updated, per_page=100, exclude_deleted="true")
+    assert {t["id"] for t in kept} == {t["id"] for t in seen if t["status"] != "deleted"}
 
 
 def test_metric_sets_side_load_matches_the_page(zd: Zendesk, db: sqlite3.Connection) -> None:
