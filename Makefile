@@ -39,7 +39,7 @@ bench: setup
 	$(PY) -m bench
 
 BACKEND_HOST ?= 127.0.0.1
-package: $(PY_STAMP)
+package: $(PY_STAMP) $(NODE_STAMP)
 	$(PY) -m apptools package --backend-host $(BACKEND_HOST) --out dist
 
 zcli-server: package $(NODE_STAMP)

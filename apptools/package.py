@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
@@ -14,6 +15,7 @@ from apptools.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # fixed so the same sources give the same zip bytes
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 
 
 class UsageError(ValueError):
@@ -42,6 +44,21 @@ def assemble(source: Path, target: Path, host: str) -> None:
     (target / ".zcliignore").write_text("".join(f"{name}\n" for name in MUST_IGNORE), encoding="utf-8")
 
 
+def minify(assets: Path) -> None:
+    """Minify every .js and .css in place, file by file (ES modules stay separate: no bundle)."""
+    if not ESBUILD.exists():
+        raise UsageError(f"{ESBUILD.relative_to(ROOT)} is missing: run `make setup` (npm install) first")
+    files = sorted(p.relative_to(assets).as_posix() for p in assets.rglob("*")
+                   if p.suffix in (".js", ".css") and p.is_file() and not p.is_symlink())
+    if not files:
+        return
+    command = [str(ESBUILD), *files, "--minify", "--charset=utf8", "--outdir=.", "--outbase=.",
+               "--allow-overwrite", "--log-level=error"]
+    result = subprocess.run(command, cwd=assets, capture_output=True, text=True, timeout=120, check=False)
+    if result.returncode != 0:
+        raise UsageError(f"esbuild could not minify the assets:\n{result.stderr.strip()}")
+
+
 def write_zip(app_dir: Path, zip_path: Path) -> int:
     """Zip app_dir's files at the archive root, sorted, fixed timestamps; returns the file count."""
     local = ("zcli.apps.config.json", ".zcliignore")
@@ -64,6 +81,8 @@ def package(host: str, out: Path, source: Path = ROOT) -> tuple[list[Problem], P
         staged = Path(tmp) / "app"
         assemble(source, staged, host)
         problems = validate(staged)
+        if not problems:
+            minify(staged / "assets")
         if problems:
             return problems, None
         version = json.loads((staged / "manifest.json").read_text(encoding="utf-8")).get("version") or "0.0.0"

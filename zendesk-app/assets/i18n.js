@@ -2,6 +2,7 @@
 
 export const LOCALES = ['en', 'fr', 'zh-CN'];
 // Filled by loadLocale: an agent downloads only the catalogs it uses (its own, the learner's).
+// They all have the same keys (a unit test enforces it), so no fallback catalog is preloaded.
 export const CATALOGS = {};
 
 /** Import a locale's catalog once (dynamic import keeps the others off the wire). */
@@ -42,7 +43,7 @@ export function interpolate(template, params = {}, strict = false) {
 /** A translator for one locale: t(key, params), t.plural(key, count, params), t.has(key), t.strict(...). */
 export function translator(locale) {
   const code = LOCALES.includes(locale) ? locale : resolveLocale(locale);
-  // Catalogs have the same keys (a unit test enforces it); English is the fallback when loaded.
+  // English answers only if it happens to be loaded; a missing key shows itself, never nothing.
   const lookup = (key) => (CATALOGS[code] || {})[key] ?? (CATALOGS.en || {})[key];
   const t = (key, params) => {
     const template = lookup(key);

@@ -131,9 +131,9 @@ async function loadTicket() {
 }
 
 async function start() {
-  await loadLocale('en').catch(() => {}); // the fallback catalog, and the words for a failed handshake
   const client = window.ZAFClient && window.ZAFClient.init();
   if (!client) {
+    s.t = translator(await loadLocale(navigator.language).catch(() => 'en'));
     s.view = { phase: 'error', error: { code: 'no_zaf', status: 0 } };
     render();
     return;
