@@ -106,7 +106,7 @@ def _json(data: object, status: int = 200) -> Response:
 
 
 def drop_connection(environ: dict) -> None:
-    """Close the client's TCP connection without an answer (RST via SO_LINGER 0)."""
+    """End the client's connection without an answer: shut down now, reset on close (SO_LINGER 0)."""
     sock = environ.get("werkzeug.socket")
     if sock is not None:
         try:
