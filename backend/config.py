@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # make run / sandbox default
+DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # noqa: S105 - make run / sandbox default
 DEV_HASH_KEY = "dev-only-audit-hash-key"
 MIN_SECRET_BYTES = 32
 
@@ -83,7 +83,8 @@ class Settings:
         }
 
 
-_BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+_BOOL = {"1": True, "true": True, "yes": True, "on": True,
+         "0": False, "false": False, "no": False, "off": False}
 
 
 def load(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -147,7 +148,8 @@ def _check(s: Settings) -> list[str]:
             problems.append(f"LC_{_url_var(name)}: required http(s) URL of the {name} API")
     if s.zendesk_url and not (s.zendesk_email and s.zendesk_api_token):
         problems.append("LC_ZENDESK_EMAIL and LC_ZENDESK_API_TOKEN: required with LC_ZENDESK_URL")
-    for name in ("deadline_ms", "call_timeout_ms", "max_body_bytes", "max_items", "jwt_max_bytes", "pool_size"):
+    for name in ("deadline_ms", "call_timeout_ms", "max_body_bytes", "max_items", "jwt_max_bytes",
+                 "pool_size"):
         if getattr(s, name) <= 0:
             problems.append(f"LC_{name.upper()}: must be positive")
     if s.retries < 0:
