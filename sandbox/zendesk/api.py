@@ -72,7 +72,7 @@ def guard() -> flask.Response | None:
         resp.headers["WWW-Authenticate"] = 'Basic realm="Web Password"'
         return resp
     allowed, remaining, retry_after = current.limiter.take(time.time())
-    flask.g.zendesk_rate = (current.limiter.per_minute, remaining)
+    flask.g.zendesk_rate = (current.limiter.per_minute, remaining, retry_after)
     if not allowed:
         resp = flask.jsonify({"error": "APIRateLimitExceeded",
                               "description": "Number of allowed API requests per minute exceeded"})
@@ -84,10 +84,15 @@ def guard() -> flask.Response | None:
 
 @api.after_request
 def rate_headers(resp: flask.Response) -> flask.Response:
-    """Zendesk's rate-limit headers on every answer."""
-    limit, remaining = flask.g.get("zendesk_rate", (state().limiter.per_minute, 0))
-    resp.headers["X-Rate-Limit"] = str(limit)
-    resp.headers["X-Rate-Limit-Remaining"] = str(remaining)
+    """Zendesk's rate-limit headers (the classic and the IETF-draft ones) on authenticated answers."""
+    rate = flask.g.get("zendesk_rate")
+    if rate is not None:
+        limit, remaining, reset = rate
+        resp.headers["X-Rate-Limit"] = str(limit)
+        resp.headers["X-Rate-Limit-Remaining"] = str(remaining)
+        resp.headers["ratelimit-limit"] = str(limit)
+        resp.headers["ratelimit-remaining"] = str(remaining)
+        resp.headers["ratelimit-reset"] = str(reset)
     return resp
 
 

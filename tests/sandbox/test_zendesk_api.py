@@ -246,6 +246,7 @@ def test_credentials_and_budget_come_from_the_environment(monkeypatch: pytest.Mo
     good = {"Authorization": basic("OPS@acme.example", "s3cret")}
     first = client.get("/api/v2/tickets/1001.json", headers=good)
     assert first.status_code == 503 and first.json["error"] == "ServiceUnavailable"
-    assert first.headers["X-Rate-Limit"] == "2"
+    assert first.headers["X-Rate-Limit"] == first.headers["ratelimit-limit"] == "2"
+    assert first.headers["ratelimit-remaining"] == "1" and 1 <= int(first.headers["ratelimit-reset"]) <= 60
     assert client.get("/api/v2/tickets/1001.json", headers=good).status_code == 503
     assert client.get("/api/v2/tickets/1001.json", headers=good).status_code == 429
