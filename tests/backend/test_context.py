@@ -1,6 +1,8 @@
 """ContextService against the real sandbox: personas, identifiers, ticket-bound mode, manual search."""
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 
@@ -11,6 +13,29 @@ from backend.lookup import Agent, LookupRequest, ManualSearch
 from sandbox.internal import personas as P
 
 AGENT = Agent(iss="https://acme.zendesk.com", sub="42")
+
+
+def settled(sandbox) -> None:
+    """Wait until every call the sandbox has started is in its request log (written when a call ends)."""
+    for _ in range(250):  # bounded: 5 s
+        state = sandbox.session.get(f"{sandbox.url}/_sandbox/faults", timeout=5).json()
+        in_flight = state.get("in_flight", {})
+        if not any(in_flight.values()):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"sandbox calls still in flight: {in_flight}")
+
+
+def calls(sandbox, system: str | None = None) -> list[dict]:
+    """The sandbox's request log once it has settled."""
+    settled(sandbox)
+    return sandbox.requests_log(system)
+
+
+def forget_calls(sandbox) -> None:
+    """Clear the request log once earlier calls have settled."""
+    settled(sandbox)
+    sandbox.clear_requests()
 
 
 def settings_for(sandbox, **changes):
@@ -135,7 +160,7 @@ class TestPersonas:
         assert match["enrolments"] == [] and match["payments"] == []
         assert match["flags"][0]["code"] == "account_erased"
         assert match["flags"][0]["severity"] == "critical"
-        assert clean_sandbox.requests_log("enrolments") == []
+        assert calls(clean_sandbox, "enrolments") == []
 
     def test_nobody_is_not_found(self, service):
         body = lookup(service, P.NOBODY_EMAIL)
@@ -221,9 +246,9 @@ class TestTicketBound:
     def test_requester_resolution_is_cached_briefly(self, bound_service, clean_sandbox):
         agent = Agent(iss=AGENT.iss, sub="42", ticket_id=1004)
         bound_service.lookup(LookupRequest(), agent)
-        clean_sandbox.clear_requests()
+        forget_calls(clean_sandbox)
         bound_service.lookup(LookupRequest(), agent)
-        assert clean_sandbox.requests_log("zendesk") == []
+        assert calls(clean_sandbox, "zendesk") == []
 
 
 def test_readiness_reports_every_dependency(bound_service, clean_sandbox):

@@ -10,7 +10,7 @@ from backend.errors import NotFound, SourceBadResponse, SourceTimeout, SourceUna
 from backend.sources.http import Deadline
 from backend.zendesk import ZendeskClient
 from sandbox.internal import personas as P
-from tests.backend.test_context import zendesk_settings
+from tests.backend.test_context import calls, zendesk_settings
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_unknown_ticket_is_not_found(make_client, executor):
 def test_wrong_api_token_is_an_error_not_a_guess(make_client, executor, clean_sandbox):
     with pytest.raises(SourceBadResponse):
         make_client(zendesk_api_token="wrong").requester(1001, Deadline(3000), executor)
-    assert {r["status"] for r in clean_sandbox.requests_log("zendesk")} == {401}
+    assert {r["status"] for r in calls(clean_sandbox, "zendesk")} == {401}
 
 
 @pytest.mark.parametrize(("kind", "error"), [("garbage", SourceBadResponse), ("error", SourceUnavailable),
@@ -70,7 +70,7 @@ def test_faults_surface_as_source_errors(kind, error, make_client, executor, cle
 def test_resolution_is_cached_and_refresh_asks_again(make_client, executor, clean_sandbox):
     def ticket_calls() -> int:
         # Counted by path: a request held by an earlier test's hang fault may be logged late.
-        return sum("/tickets/1003" in r["path"] for r in clean_sandbox.requests_log("zendesk"))
+        return sum("/tickets/1003" in r["path"] for r in calls(clean_sandbox, "zendesk"))
 
     client = make_client()
     first = client.requester(1003, Deadline(3000), executor)
