@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from insights import alerts, backtest, config, export, render, report, warehouse
+from insights import alerts, config, export, report, warehouse
 from insights.zendesk import Http, ZendeskRefused, ZendeskUnavailable, zenpy_client
 
 OK, FAILURE, USAGE, UNAVAILABLE = 0, 1, 2, 3
@@ -92,6 +92,7 @@ def cmd_alerts(settings: config.Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_backtest(settings: config.Settings, args: argparse.Namespace) -> int:
+    from insights import backtest  # numpy: only this command needs it
     engine = open_warehouse(settings)
     http = Http(settings)
     try:
@@ -108,6 +109,8 @@ def cmd_report(settings: config.Settings, args: argparse.Namespace) -> int:
         report.week_bounds(args.week)
     except ValueError as exc:
         raise Usage(str(exc)) from exc
+    from insights import render  # matplotlib takes a while to import: only this command needs it
+
     engine = open_warehouse(settings)
     with engine.connect() as conn:
         built = report.build(conn, args.week)

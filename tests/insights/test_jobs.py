@@ -1,0 +1,165 @@
+"""Alerts, the weekly report and PostgreSQL, end to end against the sandbox (CLI as a subprocess)."""
+from __future__ import annotations
+
+import csv
+import signal
+import subprocess
+import sys
+import uuid
+from datetime import timedelta
+
+import pytest
+import requests
+from sqlalchemy import and_, create_engine, delete, func, select, text
+
+from insights import alerts, warehouse
+from insights.baseline import baseline
+from insights.report import build, week_bounds
+from insights.warehouse import alert_state, tickets
+from tests.insights.conftest import api_ticket_ids, cli_env, last_monday, now, run_cli
+from tests.servers import ROOT
+
+
+def created_between(engine, start, end) -> int:  # noqa: ANN001
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(tickets).where(and_(
+            tickets.c.deleted.is_(False), tickets.c.created_at >= start,
+            tickets.c.created_at < end))).scalar_one()
+
+
+@pytest.fixture(scope="module")
+def busiest_hour(exported):  # noqa: ANN001, ANN201
+    """The complete hour since the export's start whose count is furthest above its baseline median."""
+    best, best_gap = None, float("-inf")
+    hour = exported.start
+    while hour + timedelta(hours=2) < now():
+        base = baseline(alerts.history(exported.engine, hour, 8))
+        count = created_between(exported.engine, hour, hour + timedelta(hours=1))
+        if base is not None and base.weeks >= 3 and count - base.median > best_gap:
+            best, best_gap = hour, count - base.median
+        hour += timedelta(hours=1)
+    assert best is not None and best_gap > 0
+    return best
+
+
+@pytest.fixture
+def hook(sandbox):
+    """A fresh webhook on the sandbox's recorder; yields its URL."""
+    url = f"{sandbox.url}/_sandbox/webhooks/alerts-{uuid.uuid4().hex[:8]}"
+    yield url
+    requests.delete(url, timeout=5)
+
+
+@pytest.fixture
+def no_alert_state(exported):
+    with exported.engine.begin() as conn:
+        conn.execute(delete(alert_state))
+    yield
+    with exported.engine.begin() as conn:
+        conn.execute(delete(alert_state))
+
+
+def posted(url: str) -> list[dict]:
+    return [e["body"] for e in requests.get(url, timeout=5).json()["data"]]
+
+
+def test_a_spike_alerts_once_through_the_webhook_and_the_log(sandbox, exported, busiest_hour, hook,
+                                                             no_alert_state):
+    hour = busiest_hour
+    at = hour + timedelta(minutes=59)
+    # Sensitivity 0: anything above the median of the past weeks counts, so this hour is a "spike".
+    env = cli_env(sandbox.url, exported.url, LC_ALERT_WEBHOOK_URL=hook, LC_ALERT_SENSITIVITY="0",
+                  LC_ALERT_MIN_COUNT="1", LC_ALERT_MIN_ELAPSED_MIN="0")
+    first = run_cli("alerts", "--at", f"{at:%Y-%m-%dT%H:%M}Z", env=env)
+    assert first.returncode == 0, first.stderr
+    expected_count = created_between(exported.engine, hour, at)  # the API's live count agrees
+    assert f": {expected_count} tickets this hour" in first.stdout and "ALERT sent" in first.stdout
+    assert "ALERT Ticket volume spike" in first.stderr
+    [body] = posted(hook)
+    assert body["text"].startswith(f"Ticket volume spike: {expected_count} tickets since {hour:%H:%M} UTC")
+    assert [b["type"] for b in body["blocks"]] == ["header", "section", "context"]
+    again = run_cli("alerts", "--at", f"{at:%Y-%m-%dT%H:%M}Z", env=env)
+    assert again.returncode == 0 and "cooling down" in again.stdout
+    assert len(posted(hook)) == 1
+
+
+def test_a_failing_webhook_exits_3_and_leaves_the_alert_for_the_next_check(sandbox, exported, busiest_hour,
+                                                                            hook, no_alert_state):
+    at = busiest_hour + timedelta(minutes=59)
+    env = cli_env(sandbox.url, exported.url, LC_ALERT_WEBHOOK_URL=hook + "?status=503",
+                  LC_ALERT_SENSITIVITY="0", LC_ALERT_MIN_COUNT="1", LC_ALERT_MIN_ELAPSED_MIN="0")
+    result = run_cli("alerts", "--at", f"{at:%Y-%m-%dT%H:%M}Z", env=env)
+    assert result.returncode == 3 and "503" in result.stderr
+    with exported.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(alert_state)).scalar_one() == 0
+
+
+def test_an_ordinary_hour_does_not_alert_with_the_default_rule(sandbox, exported, busiest_hour, hook,
+                                                               no_alert_state):
+    at = busiest_hour + timedelta(minutes=59)
+    env = cli_env(sandbox.url, exported.url, LC_ALERT_WEBHOOK_URL=hook)
+    result = run_cli("alerts", "--at", f"{at:%Y-%m-%dT%H:%M}Z", env=env)
+    assert result.returncode == 0 and "ALERT" not in result.stdout
+    assert posted(hook) == []
+
+
+def test_watch_keeps_checking_until_interrupted(sandbox, exported, no_alert_state):
+    env = cli_env(sandbox.url, exported.url, LC_ALERT_WATCH_S="1")
+    proc = subprocess.Popen([sys.executable, "-m", "insights", "alerts", "--watch"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        lines = [proc.stdout.readline(), proc.stdout.readline()]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert all(line.startswith("alerts ") and "tickets this hour" in line for line in lines)
+
+
+def test_the_weekly_report_counts_every_ticket_the_api_says_was_solved(sandbox, exported, tmp_path):
+    monday = last_monday()
+    week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
+    start, end = week_bounds(week)
+    result = run_cli("report", "--week", week, "--out", str(tmp_path), env=cli_env(sandbox.url, exported.url))
+    assert result.returncode == 0, result.stderr
+    with (tmp_path / f"agent-activity-{week}.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert 30 <= len(rows) <= 41
+    query = f"type:ticket solved>={start:%Y-%m-%dT%H:%M:%SZ} solved<{end:%Y-%m-%dT%H:%M:%SZ} status>=solved"
+    auth = ("agent@demo.example/token", "sandbox-zendesk-token")
+    count = requests.get(f"{sandbox.url}/api/v2/search/count.json", params={"query": query}, auth=auth,
+                         timeout=10).json()["count"]
+    assert sum(int(r["solved"]) for r in rows) == count
+    page = (tmp_path / f"agent-activity-{week}.html").read_text(encoding="utf-8")
+    assert page.count("<tr>") == len(rows) + 2  # header, one per agent, team median
+
+
+@pytest.mark.postgres
+def test_postgresql_warehouse_exports_idempotently_and_reports(sandbox, postgres_url):
+    schema = f"insights_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = f"{postgres_url}?options=-csearch_path%3D{schema}"
+        start = now() - timedelta(days=1)
+        env = cli_env(sandbox.url, url, LC_EXPORT_START=start.isoformat())
+        first = run_cli("export", env=env)
+        assert first.returncode == 0, first.stderr
+        again = run_cli("export", env=env)
+        assert again.returncode == 0 and "0 tickets" in again.stdout
+        engine = warehouse.engine_for(url)
+        with engine.connect() as conn:
+            ids = [r[0] for r in conn.execute(select(tickets.c.id))]
+        assert len(ids) == len(set(ids)) and set(ids) == api_ticket_ids(sandbox.url, start)
+        with engine.connect() as conn:
+            iso = now().isocalendar()
+            weekly = build(conn, f"{iso.year}-W{iso.week:02d}")  # the report's queries on PostgreSQL
+        engine.dispose()
+        assert sum(r.solved for r in weekly.rows) > 0
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
