@@ -94,12 +94,13 @@ def fan_out_under_latency(sandbox: Sandbox, client: Client, n: int = 10) -> str:
     sandbox.clear_faults()
     timed_lookups(client, AMELIE, 3)
     base = statistics.median(timed_lookups(client, AMELIE, n))
-    rows = [f"| none (baseline) | {base:.0f} | - | - |"]
+    rows = [f"| none (baseline) | {base:.0f} | {base / DELAY_MS:.2f} | - | - |"]
     for system in SYSTEMS:
         sandbox.clear_faults()
         sandbox.fault(system, "latency", ms=DELAY_MS)
         p50 = statistics.median(timed_lookups(client, AMELIE, n))
-        rows.append(f"| {system} only | {p50:.0f} | {p50 - base:.0f} | {(p50 - base) / DELAY_MS:.2f} |")
+        rows.append(f"| {system} only | {p50:.0f} | {p50 / DELAY_MS:.2f} | {p50 - base:.0f} | "
+                    f"{(p50 - base) / DELAY_MS:.2f} |")
     for system in SYSTEMS:
         sandbox.fault(system, "latency", ms=DELAY_MS)
     sandbox.clear_requests()
@@ -107,11 +108,13 @@ def fan_out_under_latency(sandbox: Sandbox, client: Client, n: int = 10) -> str:
     calls = len(sandbox.requests_log()) / n
     sandbox.clear_faults()
     added = all_p50 - base
-    rows.append(f"| all four | {all_p50:.0f} | {added:.0f} | {added / DELAY_MS:.2f} |")
+    rows.append(f"| all four | {all_p50:.0f} | {all_p50 / DELAY_MS:.2f} | {added:.0f} | "
+                f"{added / DELAY_MS:.2f} |")
     return (
         f"### (a) Fan-out with systems delayed by D = {DELAY_MS} ms\n\n"
         f"Lookups of amelie.durand@example.fr with `refresh: true` (no cache), {n} per row, p50.\n\n"
-        "| delayed system | p50 ms | added ms | added / D |\n|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        "| delayed system | p50 ms | p50 / D | added ms | added / D |\n|---|---|---|---|---|\n"
+        + "\n".join(rows) + "\n\n"
         f"With every system delayed, one lookup made {calls:.1f} calls to the systems; one after another "
         f"they would add ~{calls:.0f} × D = {calls * DELAY_MS:.0f} ms, the concurrent fan-out added "
         f"{added:.0f} ms = **{added / DELAY_MS:.2f} × D** (sequential/concurrent "
