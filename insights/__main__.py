@@ -79,11 +79,19 @@ def cmd_alerts(settings: config.Settings, args: argparse.Namespace) -> int:
     try:
         while True:
             at = args.at or datetime.now(UTC).replace(tzinfo=None)
-            result = alerts.check(settings, engine, http, at)
-            d = result.decision
-            state = "ALERT sent" if result.sent else "spike, cooling down"
-            print(f"alerts {at:%Y-%m-%dT%H:%M}Z: {d.count} tickets this hour, threshold {d.threshold:.1f}"
-                  f" - {state if d.alert else d.reason}", flush=True)
+            try:
+                result = alerts.check(settings, engine, http, at)
+            except (ZendeskUnavailable, alerts.WebhookFailed, OperationalError) as exc:
+                if not args.watch:
+                    raise
+                # A watcher outlives outages: report this check as missed and try again next time.
+                why = type(exc).__name__ if isinstance(exc, OperationalError) else str(exc)
+                log.error("check at %s missed: %s", f"{at:%Y-%m-%dT%H:%M}Z", why)
+            else:
+                d = result.decision
+                state = "ALERT sent" if result.sent else "spike, cooling down"
+                print(f"alerts {at:%Y-%m-%dT%H:%M}Z: {d.count} tickets this hour, threshold "
+                      f"{d.threshold:.1f} - {state if d.alert else d.reason}", flush=True)
             if not args.watch:
                 return OK
             time.sleep(settings.alert_watch_s)

@@ -5,13 +5,14 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Engine
 from tqdm import tqdm
 from zenpy import Zenpy
 
 from insights import rows
+from insights.streams import RATING_LOOKBACK, coverage, epoch, usable_start
 from insights.warehouse import (
     agents,
     comment_events,
@@ -23,14 +24,6 @@ from insights.warehouse import (
     upsert,
 )
 from insights.zendesk import Http, agent_users
-
-RATING_LOOKBACK = timedelta(days=7)  # a survey answered this long after it was offered is still caught
-MIN_AGE_S = 61  # Zendesk refuses a start_time less than a minute old
-
-
-def usable_start(start_time: int) -> int:
-    """start_time moved back to more than a minute ago (re-reading that minute is harmless: upserts)."""
-    return min(start_time, int(time.time()) - MIN_AGE_S)
 
 
 @dataclass
@@ -48,22 +41,6 @@ class Summary:
         parts = ", ".join(f"{n} {name}" for name, n in self.counts.items())
         return (f"export done: {parts}; {self.pages} pages, {self.requests} requests, "
                 f"{self.waited_s:.0f}s rate-limited, {self.seconds:.1f}s")
-
-
-def epoch(moment: datetime) -> int:
-    """Naive-UTC datetime to Unix seconds."""
-    return int(moment.replace(tzinfo=UTC).timestamp())
-
-
-def coverage(previous: dict | None, state: dict | None, start: int) -> datetime:
-    """From when the tickets table is complete after this run (it keeps every ticket changed since)."""
-    if state is not None:  # resuming: the coverage does not change
-        return state["since"] or datetime(1970, 1, 1)
-    begin = datetime.fromtimestamp(start, UTC).replace(tzinfo=None)
-    # A back-fill joins up with what an earlier run covered if it starts before that run's last page.
-    if previous and previous["since"] and previous["updated_at"] and begin <= previous["updated_at"]:
-        return min(begin, previous["since"])
-    return begin
 
 
 class Exporter:

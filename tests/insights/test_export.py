@@ -204,3 +204,21 @@ def use_env(monkeypatch, env: dict[str, str]) -> None:
     for key, value in env.items():
         if key.startswith("LC_"):
             monkeypatch.setenv(key, value)
+
+
+def test_server_errors_and_unreadable_answers_are_retried_then_reported(clean_sandbox, fresh_warehouse):
+    from insights.zendesk import Http, ZendeskUnavailable
+    from tests.insights.conftest import settings_for
+
+    waits: list[float] = []
+    http = Http(settings_for(clean_sandbox.url, fresh_warehouse), sleep=waits.append)
+    try:
+        clean_sandbox.fault("zendesk", "error", times=1)
+        assert http.get_json("/api/v2/users/me.json")["user"]["id"]
+        assert waits == [1.0]
+        clean_sandbox.fault("zendesk", "garbage", times=10)
+        with pytest.raises(ZendeskUnavailable, match="not a JSON object"):
+            http.get_json("/api/v2/users/me.json")
+        assert waits == [1.0, 1.0, 2.0, 4.0]  # bounded: three back-offs, then give up
+    finally:
+        http.close()

@@ -1,9 +1,11 @@
 """Zendesk JSON to warehouse rows, and reading Retry-After."""
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from insights import rows
+from insights.streams import coverage, epoch, usable_start
 from insights.zendesk import retry_after_seconds
 
 
@@ -41,3 +43,19 @@ def test_retry_after_accepts_seconds_and_http_dates():
     assert retry_after_seconds("Mon, 23 Nov 2026 10:00:30 GMT", now=ten) == 30.0
     assert retry_after_seconds("Mon, 23 Nov 2026 09:00:00 GMT", now=ten) == 0.0
     assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
+
+
+def test_a_start_time_under_a_minute_old_is_moved_back():
+    now = int(time.time())
+    assert usable_start(now) <= now - 61
+    assert usable_start(1_000) == 1_000
+
+
+def test_coverage_starts_at_the_first_run_and_stays_on_resume():
+    jan, feb, mar = datetime(2026, 1, 1), datetime(2026, 2, 1), datetime(2026, 3, 1)
+    assert coverage(None, None, epoch(feb)) == feb
+    assert coverage({"since": jan}, {"since": jan}, 0) == jan
+    # a back-fill from before the last run's progress joins up with what that run covered
+    assert coverage({"since": feb, "updated_at": mar}, None, epoch(jan)) == jan
+    # a "back-fill" starting after the last run stopped leaves a gap: only the new start counts
+    assert coverage({"since": jan, "updated_at": feb}, None, epoch(mar)) == mar
