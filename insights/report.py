@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
@@ -91,6 +92,11 @@ def read_week(conn: Connection, start: datetime, end: datetime) -> WeekData:
     return data
 
 
+def sort_key(name: str) -> str:
+    """Alphabetical order that puts "Émilie" beside "Emma", not after "Zoé"."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
 def _median(values: list[float]) -> float | None:
     return float(median(values)) if values else None
 
@@ -99,7 +105,7 @@ def compute(week: str, data: WeekData) -> Report:
     """Each agent's figures and the team medians (pure: no I/O)."""
     active: set[int] = {a for a, *_ in data.solved} | set(data.reply_authors) | {a for a, _ in data.ratings}
     rows = []
-    for agent_id in sorted(active, key=lambda a: (data.agent_names.get(a, ""), a)):
+    for agent_id in sorted(active, key=lambda a: (sort_key(data.agent_names.get(a, "")), a)):
         mine = [s for s in data.solved if s[0] == agent_id]
         first = [s[1] for s in mine if s[1] is not None]
         full = [s[2] for s in mine if s[2] is not None]
