@@ -61,7 +61,8 @@ def start(args: list[str], health_path: str, *, port: int, env: dict[str, str] |
     """Run `python <args>` with env added, wait for http://127.0.0.1:port<health_path>."""
     full_env = {**os.environ, **(env or {})}
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=full_env,
+                            stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url + health_path, proc, timeout)
     return Server(url=url, proc=proc, log=log)
@@ -101,7 +102,10 @@ def start_sandbox(*, env: dict[str, str] | None = None, log: Path | None = None)
     """Generate the demo data once (shared under var/), then serve it on a free port."""
     port = free_port()
     args = ["-m", "sandbox", "serve", "--port", str(port), "--data", str(SANDBOX_DATA)]
-    server = start(args, "/_sandbox/health", port=port, env=env, log=log, timeout=180)
+    # One sandbox serves the whole test session; its Zendesk rate limit is tightened per test
+    # through /_sandbox/zendesk/rate-limit, so the session default must not throttle other tests.
+    env = {"LC_SANDBOX_ZENDESK_RATE_LIMIT": "100000", **(env or {})}
+    server = start(args, "/_sandbox/health", port=port, env=env, log=log, timeout=300)
     return Sandbox(url=server.url, proc=server.proc, log=log)
 
 
