@@ -72,8 +72,9 @@ def _measure(url: str, tmp: Path) -> str:
         "",
         f"Re-run with nothing new: tickets stream {again * 1000:.0f} ms ({rerun.http.requests} request), "
         f"all streams {noop_s * 1000:.0f} ms ({noop.http.requests} requests) = "
-        f"{noop_s / full_s:.2%} of the first run's time ({noop.summary.counts.get('tickets', 0)} tickets "
-        "rewritten: the cursor's last page is read again).",
+        f"{noop_s / full_s:.2%} of the first run's time; {noop.summary.counts.get('tickets', 0)} tickets "
+        f"and {noop.summary.counts.get('ratings', 0)} ratings rewritten (ratings are re-read for a "
+        "week: surveys are answered late).",
         "",
     ]
 
@@ -93,7 +94,10 @@ def _measure(url: str, tmp: Path) -> str:
                      f"{_pct(result.recall)} ({len(result.caught)}/{len(result.spikes)}) | "
                      f"{'n/a' if tta is None else f'{tta.total_seconds() / 60:.0f} min'} |")
     default = backtest.run(year_engine, spikes, alerts.rule_from(base), base.alert_weeks)
-    lines += ["", "Per spike at the default sensitivity:", ""]
+    lines += ["", "Precision = alerts inside a labelled spike / alerts; recall = spikes with at least one "
+              "alert / spikes; time to alert = spike start to its first alert. Multi-day spikes can alert "
+              "again after a quiet night longer than the cooldown.", "",
+              "Per spike at the default sensitivity:", ""]
     lines += [f"- {line.strip()}" for line in default.lines()[4:]]
     year_engine.dispose()
     recent_engine.dispose()
