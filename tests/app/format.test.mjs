@@ -50,6 +50,22 @@ test('relative times are localised', () => {
   assert.equal(relativeTime('2026-11-24T05:00:00Z', now, 'en'), 'in 5 hours');
 });
 
+test('relative times count whole units left, hours up to two days, never rounding up', () => {
+  const now = '2026-11-23T23:19:00Z';
+  // 36.7 h: the case where "1 day left" and "in 2 days" once described the same deadline.
+  assert.equal(relativeTime('2026-11-25T12:00:00Z', now, 'en'), 'in 36 hours');
+  assert.equal(relativeTime('2026-11-25T23:18:00Z', now, 'en'), 'in 47 hours');
+  assert.equal(relativeTime('2026-11-25T23:19:00Z', now, 'en'), 'in 2 days');
+  assert.equal(relativeTime('2026-11-28T23:18:00Z', now, 'en'), 'in 4 days'); // 4 d 23 h 59 min
+  assert.equal(relativeTime('2026-11-23T23:59:00Z', now, 'en'), 'in 40 minutes');
+  assert.equal(relativeTime('2026-11-23T23:19:30Z', now, 'en'), 'now');
+  assert.equal(relativeTime('2026-11-20T20:00:00Z', now, 'en'), '3 days ago');
+  // Numbers, not calendar words: "in 2 days" may not be the day after tomorrow.
+  assert.equal(relativeTime('2026-11-26T00:00:00Z', now, 'fr'), 'dans 2 jours');
+  assert.equal(relativeTime('2026-11-26T00:00:00Z', now, 'zh-CN'), '2天后');
+  assert.equal(relativeTime('not a date', now, 'en'), '');
+});
+
 test('money and percentages use the locale\'s number format', () => {
   assert.equal(flat(formatMoney('49.00', 'EUR', 'fr')), '49,00 €');
   assert.equal(formatMoney('1234.5', 'USD', 'en'), '$1,234.50');

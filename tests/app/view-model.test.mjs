@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadAll, translator } from '../../zendesk-app/assets/i18n.js';
 import {
-  adminLink, flagText, issuesFor, sectionIssues, stateOf, tagsToAdd, visibleItems, whyMatched,
+  adminLink, flagLines, flagText, issuesFor, listView, sectionIssues, stateOf, tagsToAdd, whyMatched,
 } from '../../zendesk-app/assets/view-model.js';
-import { maskEmail } from '../../zendesk-app/assets/format.js';
+import { maskEmail, relativeTime } from '../../zendesk-app/assets/format.js';
 
 await loadAll();
 
@@ -33,11 +33,26 @@ test('partial sections are listed in a fixed order and grouped for display', () 
   assert.deepEqual(sectionIssues(undefined), []);
 });
 
-test('long lists show five items until expanded and count what the backend left out', () => {
+test('long lists show five items until expanded', () => {
   const items = Array.from({ length: 8 }, (_, i) => i);
-  assert.deepEqual(visibleItems(items, false, 12), { shown: [0, 1, 2, 3, 4], hidden: 7, all: 12 });
-  assert.deepEqual(visibleItems(items, true, 12), { shown: items, hidden: 4, all: 12 });
-  assert.deepEqual(visibleItems([1, 2], false, undefined), { shown: [1, 2], hidden: 0, all: 2 });
+  assert.deepEqual(listView(items, false, 8),
+    { shown: [0, 1, 2, 3, 4], label: { key: 'list.show_all', params: { count: 8 } }, capped: null });
+  assert.deepEqual(listView(items, true, 8), { shown: items, label: { key: 'list.show_less', params: {} }, capped: null });
+  assert.deepEqual(listView([1, 2], false, undefined), { shown: [1, 2], label: null, capped: null });
+});
+
+test('a list the backend capped says how many it holds of how many, never "show all"', () => {
+  const items = Array.from({ length: 50 }, (_, i) => i);
+  const collapsed = listView(items, false, 300);
+  assert.equal(collapsed.shown.length, 5);
+  assert.deepEqual(collapsed.label, { key: 'list.show_recent', params: { count: 50, total: 300 } });
+  assert.deepEqual(collapsed.capped, { count: 50, total: 300 });
+  assert.equal(translator('en')(collapsed.label.key, collapsed.label.params), 'Show the 50 most recent (of 300)');
+  assert.equal(translator('fr')(collapsed.label.key, collapsed.label.params), 'Afficher les 50 plus récentes (sur 300)');
+  assert.equal(translator('zh-CN')(collapsed.label.key, collapsed.label.params), '显示最近的 50 项（共 300 项）');
+  assert.equal(translator('en')('list.capped', collapsed.capped), 'Showing the 50 most recent of 300.');
+  // Short but capped: no toggle, the cap is still known.
+  assert.deepEqual(listView([1, 2, 3], false, 9), { shown: [1, 2, 3], label: null, capped: { count: 3, total: 9 } });
 });
 
 test('admin links encode the id and allow only http(s)', () => {
@@ -65,9 +80,49 @@ test('flags are translated from code and params, in the agent\'s zone', () => {
     { title: 'Refund eligible', detail: 'Order ORD-2026-004217 can be refunded until Dec 4, 2026.', severity: 'info' });
   assert.equal(flagText(flag, translator('zh-CN'), { locale: 'zh-CN', agentZone: 'UTC' }).detail,
     '订单 ORD-2026-004217 在 2026年12月4日 前可退款。');
-  const soon = { code: 'deadline_soon', severity: 'warning', params: { title: 'Quiz 2', due_at: '2026-11-27T22:59:00Z', days: 3 } };
-  assert.equal(flagText(soon, translator('fr'), { locale: 'fr', agentZone: 'Europe/Paris' }).detail.replace(/\u202f/g, ' '),
-    'Quiz 2 : 27 nov. 2026, 23:59 UTC+1 (reste 3 jours).');
+  const soon = { code: 'deadline_soon', severity: 'warning', params: { title: 'Quiz 2', due_at: '2026-11-27T22:59:00Z', days: 3, course_id: 'C-1' } };
+  assert.equal(flagText(soon, translator('fr'), { locale: 'fr', agentZone: 'Europe/Paris', now: '2026-11-24T00:00:00Z', course: 'Gestion' })
+    .detail.replace(/\u202f/g, ' '), 'Gestion : Quiz 2, dans 3 jours (27 nov. 2026, 23:59 UTC+1).');
+});
+
+const NOW = '2026-11-23T23:19:00Z';
+const deadlineFlag = (enrolment, title, due) => ({
+  code: 'deadline_soon', severity: 'warning', params: { enrolment_id: enrolment, course_id: `C-${enrolment}`, title, due_at: due, days: 1 },
+});
+
+test('a deadline flag and its enrolment row say the same time left', () => {
+  // Backend says days: 1 (whole days); 36.7 h are left, which the row once rounded to "in 2 days".
+  const match = {
+    flags: [deadlineFlag('E-1', 'Week 4 assignment', '2026-11-25T12:00:00Z')],
+    next_deadlines: [{ enrolment_id: 'E-1', course_title: 'Project Management Essentials' }],
+  };
+  const [line] = flagLines(match, translator('en'), { locale: 'en', agentZone: 'UTC', now: NOW });
+  assert.equal(line.detail, 'Project Management Essentials: Week 4 assignment, in 36 hours (Nov 25, 2026, 12:00 PM UTC).');
+  assert.ok(line.detail.includes(relativeTime('2026-11-25T12:00:00Z', NOW, 'en')));
+  assert.deepEqual([line.code, line.count, line.title], ['deadline_soon', 1, 'Deadline soon']);
+});
+
+test('several deadline flags fold into one line with the window and the next one', () => {
+  const match = {
+    flags: [
+      { code: 'multiple_accounts', severity: 'warning', params: { count: 2 } },
+      deadlineFlag('E-2', 'Final exam', '2026-11-28T12:00:00Z'),
+      deadlineFlag('E-1', 'Quiz 2', '2026-11-25T14:00:00Z'),
+      { code: 'refund_eligible', severity: 'info', params: { order_id: 'O-1', until: '2026-12-01T00:00:00Z' } },
+      deadlineFlag('E-3', 'Quiz 3', '2026-11-30T23:00:00Z'),
+    ],
+    enrolments: [{ id: 'E-1', course: { title: 'Introduction to Project Management' } }],
+  };
+  const lines = flagLines(match, translator('en'), { locale: 'en', agentZone: 'UTC', now: NOW });
+  assert.deepEqual(lines.map((l) => [l.code, l.count]), [['multiple_accounts', 1], ['deadline_soon', 3], ['refund_eligible', 1]]);
+  assert.equal(lines[1].title, 'Deadlines soon');
+  assert.equal(lines[1].detail, '3 deadlines within 7 days — next: Introduction to Project Management: Quiz 2, '
+    + 'in 38 hours (Nov 25, 2026, 02:00 PM UTC).');
+  const zh = flagLines(match, translator('zh-CN'), { locale: 'zh-CN', agentZone: 'UTC', now: NOW })[1];
+  assert.ok(zh.detail.startsWith('7 天内有 3 个截止日期——最近：Introduction to Project Management：Quiz 2，38小时后'), zh.detail);
+  // The course title unknown: its id stands in.
+  const bare = flagLines({ flags: match.flags.slice(1, 3) }, translator('en'), { locale: 'en', agentZone: 'UTC', now: NOW })[0];
+  assert.ok(bare.detail.includes('next: C-E-1: Quiz 2'), bare.detail);
 });
 
 test('a flag with missing params keeps its title and drops the detail; unknown codes still show', () => {

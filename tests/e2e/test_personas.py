@@ -38,6 +38,7 @@ def test_1003_sponsored_learner_with_a_deadline(open_ticket):
     assert "enterprise_sponsored" in flag_codes(ticket)
     sponsored = ticket.app.locator("[data-testid=lc-flag][data-code=enterprise_sponsored]")
     expect(sponsored).to_contain_text(p.SAM_SPONSOR_NAME)
+    expect(ticket.testid("lc-payer")).to_contain_text(p.SAM_SPONSOR_NAME)  # mask_pii is off
     expect(ticket.testid("lc-deadline").first).to_be_visible()
 
 
@@ -48,15 +49,26 @@ def test_1004_financial_aid(open_ticket):
     assert "financial_aid" in flag_codes(ticket)
 
 
-def test_1005_heavy_history_shows_first_items_then_all(open_ticket):
+def test_1005_heavy_history_shows_first_items_then_the_capped_list(open_ticket):
     ticket = open_ticket(1005)
     ticket.wait_state("matched")
-    show_all = ticket.testid("lc-show-all").first
+    # Every enrolment with a deadline this week is one line, not one flag each.
+    soon = ticket.app.locator("[data-testid=lc-flag][data-code=deadline_soon]")
+    expect(soon).to_have_count(1)
+    assert int(soon.get_attribute("data-count")) > 1
+    expect(soon).to_contain_text(f"{soon.get_attribute('data-count')} deadlines within")
+    show_all = ticket.app.locator("[data-testid=lc-enrolments] [data-testid=lc-show-all]")
     expect(show_all).to_have_attribute("aria-expanded", "false")
+    # The backend sends the newest 50 of 300: the toggle says so rather than "show all".
+    expect(show_all).to_have_text(f"Show the 50 most recent (of {p.HEAVY_ENROLMENTS})")
     before = ticket.testid("lc-enrolment").count()
     show_all.click()
     expect(show_all).to_have_attribute("aria-expanded", "true")
-    assert ticket.testid("lc-enrolment").count() > before
+    assert ticket.testid("lc-enrolment").count() == 50 > before
+    expect(ticket.app.locator("[data-testid=lc-enrolments] [data-testid=lc-list-capped]")).to_have_text(
+        f"Showing the 50 most recent of {p.HEAVY_ENROLMENTS}.")
+    orders = ticket.app.locator("[data-testid=lc-payments] [data-testid=lc-show-all]")
+    expect(orders).to_have_text(f"Show the 50 most recent (of {p.HEAVY_ORDERS:,})")
 
 
 def test_1006_erased_account(open_ticket):

@@ -52,14 +52,21 @@ export function localTime(now, locale, timeZone) {
   }).format(toDate(now) || new Date());
 }
 
-/** "in 3 days" / "dans 3 jours" / "3天后" relative to now, by whole days or hours. */
+/**
+ * "in 37 hours" / "dans 3 jours" / "3天后": whole units elapsed, cut toward zero (never promises
+ * more time than is left). Hours below 48 h, then days; every deadline in the panel uses this.
+ */
 export function relativeTime(value, now, locale) {
   const date = toDate(value);
   const ref = toDate(now);
   if (!date || !ref) return '';
-  const hours = (date - ref) / 3600000;
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  return Math.abs(hours) < 24 ? rtf.format(Math.round(hours), 'hour') : rtf.format(Math.round(hours / 24), 'day');
+  const minutes = Math.trunc((date - ref) / 60000);
+  const hours = Math.trunc(minutes / 60);
+  // numeric 'always': "in 2 days", never a calendar word ("après-demain") the cut could make wrong.
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
+  if (!minutes) return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(0, 'second');
+  if (!hours) return rtf.format(minutes, 'minute');
+  return Math.abs(hours) < 48 ? rtf.format(hours, 'hour') : rtf.format(Math.trunc(hours / 24), 'day');
 }
 
 /** A decimal string and ISO 4217 code as money in the locale; the raw text when unparsable. */

@@ -1,5 +1,5 @@
 // Pure decisions behind the views: which state, which sections are partial, what a flag says.
-import { formatDate, formatDateTime, formatPercent } from './format.js';
+import { formatDate, formatDateTime, formatPercent, relativeTime } from './format.js';
 
 export const LIST_LIMIT = 5;
 const SECTION_ORDER = ['learner', 'enrolments', 'courses', 'payments'];
@@ -26,12 +26,19 @@ export function issuesFor(issues, part) {
   return issues.filter((i) => wanted.includes(i.section));
 }
 
-/** The first LIST_LIMIT items unless expanded, and how many are hidden (incl. beyond the page). */
-export function visibleItems(items, expanded, total) {
+/**
+ * What a long list shows: the first LIST_LIMIT items unless expanded, the toggle's words
+ * ({key, params} or null) and, when the backend capped the list, {count, total} (else null).
+ */
+export function listView(items, expanded, total) {
   const list = items || [];
   const shown = expanded ? list : list.slice(0, LIST_LIMIT);
   const all = Math.max(Number(total) || 0, list.length);
-  return { shown, hidden: all - shown.length, all };
+  const capped = all > list.length ? { count: list.length, total: all } : null;
+  let label = null;
+  if (expanded) label = { key: 'list.show_less', params: {} };
+  else if (list.length > shown.length) label = capped ? { key: 'list.show_recent', params: capped } : { key: 'list.show_all', params: { count: list.length } };
+  return { shown, label, capped };
 }
 
 /** The admin URL for a learner, only http(s); null for an empty or unsafe template. */
@@ -56,17 +63,58 @@ export function whyMatched(matchedBy, t, mask = (v) => v) {
 }
 
 /** A flag's title and (when its params allow) detail line in the UI language. */
-export function flagText(flag, t, { locale, agentZone } = {}) {
+export function flagText(flag, t, { locale, agentZone, now = new Date(), course } = {}) {
   const code = flag && flag.code;
   const title = t.has(`flag.${code}`) ? t(`flag.${code}`) : t('flag.unknown', { code });
   const p = { ...(flag.params || {}) };
+  // The same relative time as the enrolment row (the backend's whole `days` would disagree).
+  if (p.due_at) p.when = relativeTime(p.due_at, now, locale);
   for (const key of ['until', 'due_at', 'erased_at', 'issued_at', 'current_period_end']) {
     if (p[key]) p[key] = key === 'due_at' ? formatDateTime(p[key], locale, agentZone) : formatDate(p[key], locale, agentZone);
   }
   if (p.coverage_pct !== undefined && p.coverage_pct !== null) p.coverage_pct = formatPercent(p.coverage_pct, locale);
-  if (p.days !== undefined) p.days = t.plural('unit.days', Number(p.days) || 0);
+  if (code === 'deadline_soon') p.course = course || p.course_id;
   const detail = t.has(`flag.${code}.detail`) ? t.strict(`flag.${code}.detail`, p) : null;
   return { title, detail, severity: flag.severity || 'info' };
+}
+
+// The course title behind an enrolment, from the lists of the same match; null when unknown.
+function courseTitle(match, enrolmentId) {
+  const next = (match.next_deadlines || []).find((d) => d.enrolment_id === enrolmentId);
+  if (next && next.course_title) return next.course_title;
+  const e = (match.enrolments || []).find((x) => x.id === enrolmentId);
+  return (e && e.course && e.course.title) || null;
+}
+
+const dueTime = (f) => Date.parse((f.params || {}).due_at) || Infinity;
+
+/**
+ * The flags as shown: [{code, count, title, detail, severity}]. Every deadline_soon flag folds
+ * into one line where the first stood ("8 deadlines in the next 7 days — next: …").
+ */
+export function flagLines(match, t, { locale, agentZone, now = new Date() } = {}) {
+  const flags = match.flags || [];
+  const soon = flags.filter((f) => f.code === 'deadline_soon').sort((a, b) => dueTime(a) - dueTime(b));
+  const opts = { locale, agentZone, now };
+  const out = [];
+  for (const flag of flags) {
+    if (flag.code !== 'deadline_soon') {
+      out.push({ code: flag.code, count: 1, ...flagText(flag, t, opts) });
+    } else if (soon.length === 1) {
+      out.push({ code: flag.code, count: 1, ...flagText(flag, t, { ...opts, course: courseTitle(match, flag.params && flag.params.enrolment_id) }) });
+    } else if (flag === flags.find((f) => f.code === 'deadline_soon')) {
+      const next = soon[0];
+      const course = courseTitle(match, next.params && next.params.enrolment_id);
+      const one = flagText(next, t, { ...opts, course });
+      // A window that holds them all, in whole days rounded up: "within 7 days".
+      const days = Math.max(1, Math.ceil((dueTime(soon[soon.length - 1]) - new Date(now).getTime()) / 86400000));
+      const detail = Number.isFinite(days) ? t.plural('flag.deadline_soon.group', soon.length, {
+        days: t.plural('unit.days', days), next: one.detail || course || (next.params || {}).course_id || '',
+      }) : one.detail;
+      out.push({ code: flag.code, count: soon.length, title: t('flag.deadline_soon.several'), detail, severity: one.severity });
+    }
+  }
+  return out;
 }
 
 /** Tags still missing from the ticket: suggested minus present. */

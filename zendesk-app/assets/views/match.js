@@ -1,7 +1,7 @@
 // One matched account: header, flags, sections, per-account actions.
 import { h } from '../dom.js';
 import { countryName, formatDate, languageName, localTime } from '../format.js';
-import { adminLink, flagText, whyMatched } from '../view-model.js';
+import { adminLink, flagLines, whyMatched } from '../view-model.js';
 import { copyButton, pill } from './parts.js';
 import { enrolments, payments } from './sections.js';
 
@@ -39,13 +39,11 @@ function header(ui, match) {
 }
 
 function flags(ui, match) {
-  const list = match.flags || [];
-  if (!list.length) return null;
-  return h('ul', { class: 'flags', testid: 'lc-flags', 'aria-label': ui.t('section.flags') }, list.map((flag) => {
-    const text = flagText(flag, ui.t, { locale: ui.locale, agentZone: ui.agentZone });
-    return h('li', { class: `flag ${text.severity}`, testid: 'lc-flag', dataset: { code: flag.code, severity: text.severity } },
-      h('strong', {}, text.title), text.detail ? h('div', { class: 'small' }, text.detail) : null);
-  }));
+  const lines = flagLines(match, ui.t, { locale: ui.locale, agentZone: ui.agentZone, now: ui.now });
+  if (!lines.length) return null;
+  return h('ul', { class: 'flags', testid: 'lc-flags', 'aria-label': ui.t('section.flags') }, lines.map((line) => h('li', {
+    class: `flag ${line.severity}`, testid: 'lc-flag', dataset: { code: line.code, severity: line.severity, count: String(line.count) },
+  }, h('strong', {}, line.title), line.detail ? h('div', { class: 'small' }, line.detail) : null)));
 }
 
 function actions(ui, match) {

@@ -1,7 +1,7 @@
 // Small shared pieces: section frame, partial banner, "show all", copy button, pills.
 import { h } from '../dom.js';
 import { formatDateTime } from '../format.js';
-import { visibleItems } from '../view-model.js';
+import { listView } from '../view-model.js';
 
 /** A titled section with its partial banners; body is a list of nodes. */
 export function section(ui, { testid, title, issues = [], body }) {
@@ -27,25 +27,29 @@ export function banner(ui, issue) {
     on: { click: () => ui.act.refresh() } }, t('action.retry')));
 }
 
-/** A list showing the first items plus a "show all (N)" toggle with aria-expanded. */
+/** A list showing the first items plus a "show all" toggle with aria-expanded; honest about the cap. */
 export function longList(ui, { key, items, total, render, testid, empty }) {
   const list = items || [];
   const expanded = ui.expanded.has(key);
-  const { shown, all } = visibleItems(list, expanded, total);
-  if (!all) return empty ? h('p', { class: 'muted' }, empty) : null;
+  const { shown, label, capped } = listView(list, expanded, total);
+  if (!shown.length && !capped) return empty ? h('p', { class: 'muted' }, empty) : null;
   const listId = `list-${key}`;
-  const toggle = list.length > shown.length || expanded
+  const toggle = label
     ? h('button', {
       type: 'button', class: 'link', testid: 'lc-show-all', 'aria-expanded': String(expanded),
       'aria-controls': listId, 'data-key': `toggle-${key}`, on: { click: () => ui.act.toggle(key) },
-    }, expanded ? ui.t('list.show_less') : ui.t('list.show_all', { count: list.length }))
+    }, ui.t(label.key, numbers(ui, label.params)))
     : null;
-  // The backend caps lists; say how many exist beyond what it sent.
-  const beyond = all > list.length && (expanded || !toggle)
-    ? h('p', { class: 'muted small' }, ui.t('list.more_in_admin', { count: all - list.length }))
+  // The backend sends the newest LC_MAX_ITEMS: say so once the toggle no longer does.
+  const note = capped && (expanded || !toggle)
+    ? h('p', { class: 'muted small', testid: 'lc-list-capped' }, ui.t('list.capped', numbers(ui, capped)))
     : null;
-  return [h('ul', { class: 'rows', id: listId, testid }, shown.map(render)), toggle, beyond];
+  return [h('ul', { class: 'rows', id: listId, testid }, shown.map(render)), toggle, note];
 }
+
+// Counts in the UI language's digits and grouping ("1,000", "1 000").
+const numbers = (ui, params) => Object.fromEntries(Object.entries(params)
+  .map(([k, v]) => [k, new Intl.NumberFormat(ui.locale).format(v)]));
 
 /** A button copying an id to the clipboard. */
 export function copyButton(ui, value) {
