@@ -1,9 +1,11 @@
 """Orchestration of one lookup: whose context, which systems in what order, all under one deadline."""
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +21,9 @@ from backend.sources import courses, enrolments, learners, payments
 from backend.sources.http import Deadline, SourceClient
 from backend.zendesk import ZendeskClient
 
+log = logging.getLogger(__name__)
+
+MANUAL_KINDS = ("email", "learner_id", "order_id")
 PROBES = {"learners": learners.probe, "enrolments": enrolments.probe, "courses": courses.probe,
           "payments": payments.probe}
 READINESS_MS = 2000
@@ -81,6 +86,9 @@ class ContextService:
                 raise Forbidden("manual search is switched off by the administrator",
                                 code="manual_search_off")
             value = request.manual.value.strip()
+            if request.manual.kind not in MANUAL_KINDS:
+                raise BadRequest(f"manual_search.kind must be one of {', '.join(MANUAL_KINDS)}",
+                                 code="bad_manual_search")
             if not value:
                 raise BadRequest("manual_search.value is empty", code="no_identifier")
             return [(request.manual.kind, value)], False
@@ -211,9 +219,12 @@ class ContextService:
         for name, future in futures.items():
             try:
                 out[name] = future.result(timeout=deadline.remaining() + 0.2)
-            except Exception:  # noqa: BLE001 - a probe that did not finish in time is a timeout
+            except FuturesTimeout:
                 future.cancel()
                 out[name] = {"status": "timeout", "latency_ms": None}
+            except Exception as exc:  # noqa: BLE001 - a probe's bug must not break /readyz
+                log.error("readiness probe %s crashed: %s", name, type(exc).__name__)
+                out[name] = {"status": "error", "latency_ms": None}
         return out
 
     def close(self) -> None:
