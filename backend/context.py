@@ -9,11 +9,11 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import UTC, datetime
 from typing import Any
 
-from backend import derive, references
+from backend import derive, identify, references
 from backend.cache import make_cache
 from backend.config import Settings
 from backend.derive import Policy
-from backend.errors import BadRequest, Forbidden, SourceError
+from backend.errors import SourceError
 from backend.fanout import Call, Fanout, Sections, cached
 from backend.lookup import Agent, LookupRequest, LookupResult
 from backend.match import Records, build
@@ -23,7 +23,6 @@ from backend.zendesk import ZendeskClient
 
 log = logging.getLogger(__name__)
 
-MANUAL_KINDS = ("email", "learner_id", "order_id")
 PROBES = {"learners": learners.probe, "enrolments": enrolments.probe, "courses": courses.probe,
           "payments": payments.probe}
 READINESS_MS = 2000
@@ -54,7 +53,10 @@ class ContextService:
         deadline = Deadline(self.settings.deadline_ms)
         now = datetime.now(UTC)
         sections = Sections()
-        identifiers, ticket_bound = self._identifiers(request, agent, deadline, sections)
+        identifiers, ticket_bound, failed = identify.resolve(self.settings, self.zendesk, self.executor,
+                                                             request, agent, deadline)
+        if failed:
+            sections.failed("learner", failed)  # Zendesk could not say whose ticket: show no one
         # Learner ids are detected too, but the contract reports course and order references only.
         refs = [r for r in references.detect(request.subject, request.text) if r["kind"] != "learner"]
         found = self._find_learners(identifiers, request.refresh, deadline, sections)
@@ -73,46 +75,6 @@ class ContextService:
         return LookupResult(body=body, identifiers=identifiers, manual=request.manual is not None,
                             ticket_bound=ticket_bound, match_count=len(matches),
                             section_statuses=dict(sections.status))
-
-    def _identifiers(self, request: LookupRequest, agent: Agent, deadline: Deadline,
-                     sections: Sections) -> tuple[list[tuple[str, str]], bool]:
-        """[(kind, value)] to look up, and whether they came from the ticket through Zendesk."""
-        claimed, sent = agent.ticket_id, request.ticket_id
-        if claimed is not None and sent is not None and claimed != sent:
-            raise BadRequest("ticket.id does not match the ticket the token was issued for",
-                             code="ticket_mismatch")
-        if request.manual is not None:
-            if not self.settings.manual_search:
-                raise Forbidden("manual search is switched off by the administrator",
-                                code="manual_search_off")
-            value = request.manual.value.strip()
-            if request.manual.kind not in MANUAL_KINDS:
-                raise BadRequest(f"manual_search.kind must be one of {', '.join(MANUAL_KINDS)}",
-                                 code="bad_manual_search")
-            if not value:
-                raise BadRequest("manual_search.value is empty", code="no_identifier")
-            return [(request.manual.kind, value)], False
-        if self.settings.ticket_bound_active and self.zendesk is not None:
-            ticket_id = agent.ticket_id if agent.ticket_id is not None else request.ticket_id
-            if ticket_id is None:
-                raise BadRequest("ticket-bound mode needs the ticket id (token claim ticket_id)",
-                                 code="ticket_required")
-            try:
-                requester = self.zendesk.requester(ticket_id, deadline, self.executor, request.refresh)
-            except SourceError as exc:
-                sections.failed("learner", exc.section_status)  # cannot tell whose context: show none
-                return [], True
-            ids = [("email", email) for email in requester["emails"]]
-            if requester["external_id"]:
-                ids.append(("external_id", requester["external_id"]))
-            return _unique(ids), True
-        ids = [("email", email) for email in request.emails if email and email.strip()]
-        if request.external_id and request.external_id.strip():
-            ids.append(("external_id", request.external_id.strip()))
-        if not ids:
-            raise BadRequest("give at least one identifier: requester email(s), external_id or manual_search",
-                             code="no_identifier")
-        return _unique(ids), False
 
     def _find_learners(self, identifiers: list[tuple[str, str]], refresh: bool, deadline: Deadline,
                        sections: Sections) -> list[tuple[dict, list[dict]]]:
@@ -249,14 +211,3 @@ def _timed(probe: Any) -> dict:
 
 def _listed(learner: dict | None) -> list[dict]:
     return [] if learner is None else [learner]
-
-
-def _unique(ids: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for kind, value in ids:
-        key = (kind, value.lower() if kind == "email" else value)
-        if key not in seen:
-            seen.add(key)
-            out.append((kind, value))
-    return out

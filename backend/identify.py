@@ -1,0 +1,75 @@
+"""Whose context a lookup shows: a manual search, the ticket's requester via Zendesk, or the request's."""
+from __future__ import annotations
+
+from concurrent.futures import Executor
+
+from backend.config import Settings
+from backend.errors import BadRequest, Forbidden, SourceError
+from backend.lookup import Agent, LookupRequest
+from backend.sources.http import Deadline
+from backend.zendesk import ZendeskClient
+
+MANUAL_KINDS = ("email", "learner_id", "order_id")
+Identifiers = list[tuple[str, str]]
+
+
+def resolve(settings: Settings, zendesk: ZendeskClient | None, executor: Executor, request: LookupRequest,
+            agent: Agent, deadline: Deadline) -> tuple[Identifiers, bool, str | None]:
+    """([(kind, value)] to look up, whether they came from the ticket, the Zendesk failure status if any).
+
+    Raises BadRequest/Forbidden/NotFound for the caller's mistakes only.
+    """
+    claimed, sent = agent.ticket_id, request.ticket_id
+    if claimed is not None and sent is not None and claimed != sent:
+        raise BadRequest("ticket.id does not match the ticket the token was issued for",
+                         code="ticket_mismatch")
+    if request.manual is not None:
+        return _manual(settings, request), False, None
+    if settings.ticket_bound_active and zendesk is not None:
+        ticket_id = claimed if claimed is not None else sent
+        if ticket_id is None:
+            raise BadRequest("ticket-bound mode needs the ticket id (token claim ticket_id)",
+                             code="ticket_required")
+        try:
+            requester = zendesk.requester(ticket_id, deadline, executor, request.refresh)
+        except SourceError as exc:
+            # Never fall back to the browser's identifiers: that is exactly what binding prevents.
+            return [], True, exc.section_status
+        ids = [("email", email) for email in requester["emails"]]
+        if requester["external_id"]:
+            ids.append(("external_id", requester["external_id"]))
+        return unique(ids), True, None
+    ids = [("email", email.strip()) for email in request.emails if email and email.strip()]
+    if request.external_id and request.external_id.strip():
+        ids.append(("external_id", request.external_id.strip()))
+    if not ids:
+        raise BadRequest("give at least one identifier: requester email(s), external_id or manual_search",
+                         code="no_identifier")
+    return unique(ids), False, None
+
+
+def _manual(settings: Settings, request: LookupRequest) -> Identifiers:
+    manual = request.manual
+    if manual is None:
+        raise BadRequest("manual_search is missing", code="no_identifier")
+    if not settings.manual_search:
+        raise Forbidden("manual search is switched off by the administrator", code="manual_search_off")
+    if manual.kind not in MANUAL_KINDS:
+        raise BadRequest(f"manual_search.kind must be one of {', '.join(MANUAL_KINDS)}",
+                         code="bad_manual_search")
+    value = manual.value.strip()
+    if not value:
+        raise BadRequest("manual_search.value is empty", code="no_identifier")
+    return [(manual.kind, value)]
+
+
+def unique(ids: Identifiers) -> Identifiers:
+    """Drop repeated identifiers (emails compared case-insensitively), keeping the first order."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for kind, value in ids:
+        key = (kind, value.lower() if kind == "email" else value)
+        if key not in seen:
+            seen.add(key)
+            out.append((kind, value))
+    return out
