@@ -117,11 +117,11 @@ def cmd_report(settings: config.Settings, args: argparse.Namespace) -> int:
         report.week_bounds(args.week)
     except ValueError as exc:
         raise Usage(str(exc)) from exc
-    from insights import render  # matplotlib takes a while to import: only this command needs it
-
     engine = open_warehouse(settings)
     with engine.connect() as conn:
         built = report.build(conn, args.week)
+    from insights import render  # matplotlib takes a while to import: only this command needs it
+
     html_path, csv_path = render.write(built, args.out)
     print(f"report {args.week}: {len(built.rows)} agents -> {html_path} and {csv_path}")
     return OK

@@ -222,3 +222,9 @@ def test_server_errors_and_unreadable_answers_are_retried_then_reported(clean_sa
         assert waits == [1.0, 1.0, 2.0, 4.0]  # bounded: three back-offs, then give up
     finally:
         http.close()
+
+
+def test_an_unreachable_warehouse_exits_3(monkeypatch, caplog):
+    use_env(monkeypatch, cli_env("http://127.0.0.1:9", f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test"))
+    assert main(["report", "--week", "2026-W46", "--out", "unused"]) == 3
+    assert "warehouse unavailable" in caplog.text
