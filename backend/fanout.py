@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
@@ -95,7 +96,10 @@ class Fanout:
                     self.sections.failed(call.section, exc.section_status)
                     continue
                 except Exception as exc:  # noqa: BLE001 - a bug in one section must not cost the whole answer
-                    log.error("source call crashed: %s %s", call.what, type(exc).__name__, exc_info=exc)
+                    # Type and place only: an exception's message may quote the data (PII).
+                    frame = traceback.extract_tb(exc.__traceback__)[-1]
+                    log.error("source call crashed: %s %s at %s:%s", call.what, type(exc).__name__,
+                              frame.filename, frame.lineno)
                     self.sections.failed(call.section, "error")
                     continue
                 self.sections.succeeded(call.section, as_of)
