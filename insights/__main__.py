@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import time
@@ -43,7 +44,9 @@ def parser() -> argparse.ArgumentParser:
     al = sub.add_parser("alerts", help="compare this hour's ticket count with the baseline; alert on spikes")
     al.add_argument("--watch", action="store_true", help="keep checking every LC_ALERT_WATCH_S seconds")
     al.add_argument("--at", type=moment, help="check as if it were this moment (replays a past hour)")
-    sub.add_parser("backtest", help="replay the warehouse history through the alert rule")
+    bt = sub.add_parser("backtest", help="replay the warehouse history through the alert rule")
+    bt.add_argument("--spikes", type=Path, help='labelled spikes, JSON {"data": [{"kind", "label", "start", '
+                    '"end"}]} (default: GET /_sandbox/zendesk/spikes)')
     rp = sub.add_parser("report", help="weekly agent activity report (HTML + CSV)")
     rp.add_argument("--week", required=True, help="ISO week, e.g. 2026-W46")
     rp.add_argument("--out", required=True, type=Path, help="folder for the HTML and CSV")
@@ -74,6 +77,8 @@ def cmd_export(settings: config.Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(settings: config.Settings, args: argparse.Namespace) -> int:
+    if args.at and args.at > datetime.now(UTC).replace(tzinfo=None):
+        raise Usage("--at is in the future")
     engine = open_warehouse(settings)
     http = Http(settings)
     try:
@@ -101,12 +106,19 @@ def cmd_alerts(settings: config.Settings, args: argparse.Namespace) -> int:
 
 def cmd_backtest(settings: config.Settings, args: argparse.Namespace) -> int:
     from insights import backtest  # numpy: only this command needs it
+
+    if args.spikes:
+        try:
+            spikes = backtest.spikes_from(json.loads(args.spikes.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise Usage(f"--spikes: no labelled spikes in {args.spikes} ({type(exc).__name__})") from exc
+    else:
+        http = Http(settings)
+        try:
+            spikes = backtest.spikes_from(http.get_json("/_sandbox/zendesk/spikes"))
+        finally:
+            http.close()
     engine = open_warehouse(settings)
-    http = Http(settings)
-    try:
-        spikes = backtest.spikes_from(http.get_json("/_sandbox/zendesk/spikes"))
-    finally:
-        http.close()
     result = backtest.run(engine, spikes, alerts.rule_from(settings), settings.alert_weeks)
     print("\n".join(result.lines()))
     return OK

@@ -140,10 +140,11 @@ def test_rate_limited_runs_wait_for_retry_after_then_finish(clean_sandbox, fresh
 
     limit_url = f"{clean_sandbox.url}/_sandbox/zendesk/rate-limit"
     waits: list[float] = []
+    usual = requests.get(limit_url, timeout=5).json()["per_minute"]
 
     def time_passes(seconds: float) -> None:
         waits.append(seconds)
-        requests.put(limit_url, json={"per_minute": 700}, timeout=5)  # the next window opens
+        requests.put(limit_url, json={"per_minute": usual}, timeout=5)  # the next window opens
 
     http = Http(settings_for(clean_sandbox.url, fresh_warehouse), sleep=time_passes)
     requests.put(limit_url, json={"per_minute": 1}, timeout=5)
@@ -151,7 +152,7 @@ def test_rate_limited_runs_wait_for_retry_after_then_finish(clean_sandbox, fresh
         http.get_json("/api/v2/users/me.json")
         body = http.get_json("/api/v2/users/me.json")  # the second call of the window gets 429
     finally:
-        requests.put(limit_url, json={"per_minute": 700}, timeout=5)
+        requests.put(limit_url, json={"per_minute": usual}, timeout=5)
         http.close()
     assert body["user"]["role"] == "admin"
     assert len(waits) == 1 and 1 <= waits[0] <= 60
@@ -161,11 +162,12 @@ def test_rate_limited_past_the_budget_exits_3_at_a_page_boundary(clean_sandbox, 
     limit_url = f"{clean_sandbox.url}/_sandbox/zendesk/rate-limit"
     env = cli_env(clean_sandbox.url, fresh_warehouse, LC_EXPORT_RETRY_BUDGET_S="0",
                   LC_EXPORT_START=(now() - timedelta(days=1)).isoformat())
+    usual = requests.get(limit_url, timeout=5).json()["per_minute"]
     requests.put(limit_url, json={"per_minute": 3}, timeout=5)
     try:
         result = run_cli("export", env=env)
     finally:
-        requests.put(limit_url, json={"per_minute": 700}, timeout=5)
+        requests.put(limit_url, json={"per_minute": usual}, timeout=5)
     assert result.returncode == 3
     assert "rate limited" in result.stderr and "Traceback" not in result.stderr
 
@@ -184,8 +186,10 @@ def test_an_unreachable_api_exits_3(fresh_warehouse, monkeypatch, caplog):
     assert "dependency unavailable" in caplog.text
 
 
-@pytest.mark.parametrize("args", [["export", "--since", "yesterday"], ["export", "--since", "2999-01-01"],
-                                  ["report", "--week", "2026-W60", "--out", "x"], ["nothing"]])
+@pytest.mark.parametrize("args", [
+    ["export", "--since", "yesterday"], ["export", "--since", "2999-01-01"],
+    ["alerts", "--at", "2999-01-01T10:00Z"], ["backtest", "--spikes", "/nonexistent"],
+    ["report", "--week", "2026-W60", "--out", "x"], ["nothing"]])
 def test_usage_errors_exit_2(args, fresh_warehouse, monkeypatch):
     use_env(monkeypatch, cli_env("http://127.0.0.1:9", fresh_warehouse))
     assert main(args) == 2

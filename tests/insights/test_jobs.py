@@ -163,3 +163,11 @@ def test_postgresql_warehouse_exports_idempotently_and_reports(sandbox, postgres
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_backtest_scores_the_warehouse_against_the_sandboxs_labelled_spikes(sandbox, exported, tmp_path):
+    labels = requests.get(f"{sandbox.url}/_sandbox/zendesk/spikes", timeout=5).json()["data"]
+    result = run_cli("backtest", env=cli_env(sandbox.url, exported.url))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("replayed ") and "precision" in result.stdout
+    assert sum(1 for line in result.stdout.splitlines() if line.startswith("  ")) == len(labels) >= 4
