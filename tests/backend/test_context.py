@@ -241,6 +241,15 @@ class TestTicketBound:
             agent = Agent(iss=AGENT.iss, sub="42", ticket_id=1001)
             bound_service.lookup(LookupRequest(ticket_id=1002), agent)
 
+    def test_without_any_ticket_id_nothing_is_looked_up(self, bound_service):
+        with pytest.raises(BadRequest) as caught:
+            bound_service.lookup(LookupRequest(emails=(P.SAM_EMAIL,)), AGENT)
+        assert caught.value.code == "ticket_required"
+
+    def test_body_ticket_id_serves_when_the_token_has_none(self, bound_service):
+        body = bound_service.lookup(LookupRequest(ticket_id=1004), AGENT).body
+        assert [m["learner"]["id"] for m in body["matches"]] == [P.PRIYA_ID]
+
     def test_zendesk_down_means_no_guessing_from_the_browser(self, bound_service, clean_sandbox):
         clean_sandbox.fault("zendesk", "error")
         agent = Agent(iss=AGENT.iss, sub="42", ticket_id=1003)
