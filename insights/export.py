@@ -159,6 +159,8 @@ class Exporter:
                 self.summary.pages += 1
                 self._count("ratings", len(rating_rows))
                 bar.update(len(rating_rows))
+        with self.engine.begin() as conn:
+            save_state(conn, "satisfaction_ratings", str(newest), pages=pages, done=True)
 
     def agents(self) -> None:
         """Every agent and admin through zenpy (a small list, refreshed in full on each run)."""

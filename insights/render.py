@@ -42,6 +42,11 @@ def csv_value(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0")
 
 
+def safe_cell(text: str) -> str:
+    """A text cell a spreadsheet won't run as a formula (a name starting with = + - @)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def write_csv(report: Report, path: Path) -> None:
     """One row per agent: each metric followed by the team median of that metric."""
     header = ["week", "agent_id", "agent"]
@@ -51,7 +56,7 @@ def write_csv(report: Report, path: Path) -> None:
         writer = csv.writer(out)
         writer.writerow(header)
         for row in report.rows:
-            line = [report.week, str(row.agent_id), row.name]
+            line = [report.week, str(row.agent_id), safe_cell(row.name)]
             for m in METRICS:
                 line += [csv_value(getattr(row, m)), csv_value(report.team_median[m])]
             writer.writerow(line)

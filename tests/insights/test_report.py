@@ -129,3 +129,7 @@ def test_csv_and_html_carry_the_figures_and_team_medians(built, tmp_path):
     assert page.count('src="data:image/png;base64,iVBOR') == 1  # one figure, a panel per metric
     assert "<td>Bo</td>" in page and "67%" in page
     assert not list((tmp_path / "out").glob("*.tmp"))
+
+
+def test_names_that_look_like_formulas_are_defused_in_the_csv():
+    assert render.safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and render.safe_cell("Ada") == "Ada"
