@@ -82,7 +82,7 @@ test('flags are translated from code and params, in the agent\'s zone', () => {
     '订单 ORD-2026-004217 在 2026年12月4日 前可退款。');
   const soon = { code: 'deadline_soon', severity: 'warning', params: { title: 'Quiz 2', due_at: '2026-11-27T22:59:00Z', days: 3, course_id: 'C-1' } };
   assert.equal(flagText(soon, translator('fr'), { locale: 'fr', agentZone: 'Europe/Paris', now: '2026-11-24T00:00:00Z', course: 'Gestion' })
-    .detail.replace(/\u202f/g, ' '), 'Gestion : Quiz 2, dans 3 jours (27 nov. 2026, 23:59 UTC+1).');
+    .detail.replace(/\u202f/g, ' '), 'Quiz 2 (Gestion), échéance dans 3 jours : 27 nov. 2026, 23:59 UTC+1.');
 });
 
 const NOW = '2026-11-23T23:19:00Z';
@@ -97,7 +97,7 @@ test('a deadline flag and its enrolment row say the same time left', () => {
     next_deadlines: [{ enrolment_id: 'E-1', course_title: 'Project Management Essentials' }],
   };
   const [line] = flagLines(match, translator('en'), { locale: 'en', agentZone: 'UTC', now: NOW });
-  assert.equal(line.detail, 'Project Management Essentials: Week 4 assignment, in 36 hours (Nov 25, 2026, 12:00 PM UTC).');
+  assert.equal(line.detail, 'Week 4 assignment (Project Management Essentials), due in 36 hours: Nov 25, 2026, 12:00 PM UTC.');
   assert.ok(line.detail.includes(relativeTime('2026-11-25T12:00:00Z', NOW, 'en')));
   assert.deepEqual([line.code, line.count, line.title], ['deadline_soon', 1, 'Deadline soon']);
 });
@@ -116,13 +116,20 @@ test('several deadline flags fold into one line with the window and the next one
   const lines = flagLines(match, translator('en'), { locale: 'en', agentZone: 'UTC', now: NOW });
   assert.deepEqual(lines.map((l) => [l.code, l.count]), [['multiple_accounts', 1], ['deadline_soon', 3], ['refund_eligible', 1]]);
   assert.equal(lines[1].title, 'Deadlines soon');
-  assert.equal(lines[1].detail, '3 deadlines within 7 days — next: Introduction to Project Management: Quiz 2, '
-    + 'in 38 hours (Nov 25, 2026, 02:00 PM UTC).');
+  assert.equal(lines[1].detail, '3 deadlines within 7 days. Next: Quiz 2 (Introduction to Project Management), '
+    + 'due in 38 hours: Nov 25, 2026, 02:00 PM UTC.');
   const zh = flagLines(match, translator('zh-CN'), { locale: 'zh-CN', agentZone: 'UTC', now: NOW })[1];
-  assert.ok(zh.detail.startsWith('7 天内有 3 个截止日期——最近：Introduction to Project Management：Quiz 2，38小时后'), zh.detail);
+  assert.ok(zh.detail.startsWith('7 天内有 3 个截止日期。最近：Quiz 2（Introduction to Project Management），38小时后截止'), zh.detail);
+  // Courses are named by title when the match lists them, by id otherwise.
+  const cert = { code: 'certificate_earned', severity: 'info', params: { enrolment_id: 'E-9', course_id: 'C-0318', issued_at: '2026-03-18T00:00:00Z' } };
+  const aid = { code: 'financial_aid', severity: 'info', params: { course_id: 'C-0318', coverage_pct: 90 } };
+  const named = flagLines({ flags: [cert, aid], enrolments: [{ id: 'E-1', course: { id: 'C-0318', title: 'Cloud Computing' } }] },
+    translator('en'), { locale: 'en', agentZone: 'UTC', now: NOW });
+  assert.deepEqual(named.map((l) => l.detail), ['Cloud Computing, issued Mar 18, 2026.', '90% covered for Cloud Computing.']);
+  assert.equal(flagLines({ flags: [aid] }, translator('en'), { locale: 'en', now: NOW })[0].detail, '90% covered for C-0318.');
   // The course title unknown: its id stands in.
   const bare = flagLines({ flags: match.flags.slice(1, 3) }, translator('en'), { locale: 'en', agentZone: 'UTC', now: NOW })[0];
-  assert.ok(bare.detail.includes('next: C-E-1: Quiz 2'), bare.detail);
+  assert.ok(bare.detail.includes('Next: Quiz 2 (C-E-1)'), bare.detail);
 });
 
 test('a flag with missing params keeps its title and drops the detail; unknown codes still show', () => {

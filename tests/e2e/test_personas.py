@@ -39,7 +39,9 @@ def test_1003_sponsored_learner_with_a_deadline(open_ticket):
     sponsored = ticket.app.locator("[data-testid=lc-flag][data-code=enterprise_sponsored]")
     expect(sponsored).to_contain_text(p.SAM_SPONSOR_NAME)
     expect(ticket.testid("lc-payer")).to_contain_text(p.SAM_SPONSOR_NAME)  # mask_pii is off
-    expect(ticket.testid("lc-deadline").first).to_be_visible()
+    # The learner in London, the agent in New York: both clocks.
+    expect(ticket.testid("lc-deadline").first).to_contain_text("Learner’s time:")
+    expect(ticket.testid("lc-deadline").first).to_contain_text("Your time:")
 
 
 def test_1004_financial_aid(open_ticket):
@@ -57,6 +59,9 @@ def test_1005_heavy_history_shows_first_items_then_the_capped_list(open_ticket):
     expect(soon).to_have_count(1)
     assert int(soon.get_attribute("data-count")) > 1
     expect(soon).to_contain_text(f"{soon.get_attribute('data-count')} deadlines within")
+    # Learner and agent both on New York time: one line for both clocks.
+    expect(ticket.testid("lc-deadline").first).to_contain_text("Learner’s time and yours:")
+    expect(ticket.testid("lc-deadline").first).not_to_contain_text("Your time:")
     show_all = ticket.app.locator("[data-testid=lc-enrolments] [data-testid=lc-show-all]")
     expect(show_all).to_have_attribute("aria-expanded", "false")
     # The backend sends the newest 50 of 300: the toggle says so rather than "show all".

@@ -73,16 +73,18 @@ export function flagText(flag, t, { locale, agentZone, now = new Date(), course 
     if (p[key]) p[key] = key === 'due_at' ? formatDateTime(p[key], locale, agentZone) : formatDate(p[key], locale, agentZone);
   }
   if (p.coverage_pct !== undefined && p.coverage_pct !== null) p.coverage_pct = formatPercent(p.coverage_pct, locale);
-  if (code === 'deadline_soon') p.course = course || p.course_id;
+  p.course = course || p.course_id;
   const detail = t.has(`flag.${code}.detail`) ? t.strict(`flag.${code}.detail`, p) : null;
   return { title, detail, severity: flag.severity || 'info' };
 }
 
-// The course title behind an enrolment, from the lists of the same match; null when unknown.
-function courseTitle(match, enrolmentId) {
-  const next = (match.next_deadlines || []).find((d) => d.enrolment_id === enrolmentId);
+// A flag's course by title, from the lists of the same match; null when unknown.
+function courseTitle(match, params) {
+  const { enrolment_id: enrolment, course_id: course } = params || {};
+  const next = (match.next_deadlines || []).find((d) => enrolment && d.enrolment_id === enrolment);
   if (next && next.course_title) return next.course_title;
-  const e = (match.enrolments || []).find((x) => x.id === enrolmentId);
+  const list = match.enrolments || [];
+  const e = list.find((x) => enrolment && x.id === enrolment) || list.find((x) => course && x.course && x.course.id === course);
   return (e && e.course && e.course.title) || null;
 }
 
@@ -98,13 +100,11 @@ export function flagLines(match, t, { locale, agentZone, now = new Date() } = {}
   const opts = { locale, agentZone, now };
   const out = [];
   for (const flag of flags) {
-    if (flag.code !== 'deadline_soon') {
-      out.push({ code: flag.code, count: 1, ...flagText(flag, t, opts) });
-    } else if (soon.length === 1) {
-      out.push({ code: flag.code, count: 1, ...flagText(flag, t, { ...opts, course: courseTitle(match, flag.params && flag.params.enrolment_id) }) });
+    if (flag.code !== 'deadline_soon' || soon.length === 1) {
+      out.push({ code: flag.code, count: 1, ...flagText(flag, t, { ...opts, course: courseTitle(match, flag.params) }) });
     } else if (flag === flags.find((f) => f.code === 'deadline_soon')) {
       const next = soon[0];
-      const course = courseTitle(match, next.params && next.params.enrolment_id);
+      const course = courseTitle(match, next.params);
       const one = flagText(next, t, { ...opts, course });
       // A window that holds them all, in whole days rounded up: "within 7 days".
       const days = Math.max(1, Math.ceil((dueTime(soon[soon.length - 1]) - new Date(now).getTime()) / 86400000));

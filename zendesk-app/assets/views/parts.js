@@ -51,6 +51,16 @@ export function longList(ui, { key, items, total, render, testid, empty }) {
 const numbers = (ui, params) => Object.fromEntries(Object.entries(params)
   .map(([k, v]) => [k, new Intl.NumberFormat(ui.locale).format(v)]));
 
+/**
+ * A bold title with its copy button glued to the last character: long titles wrap (any script)
+ * and the icon stays right after the last word, never alone on a line nor pushed to the edge.
+ */
+export function titleWithCopy(ui, title, value) {
+  const chars = Array.from(String(title).trim());
+  return h('div', { class: 'row-title' }, h('strong', {}, chars.slice(0, -1).join(''),
+    h('span', { class: 'nowrap' }, chars.slice(-1).join(''), '\u00a0', copyButton(ui, value))));
+}
+
 /** A button copying an id to the clipboard. */
 export function copyButton(ui, value) {
   return h('button', {

@@ -2,7 +2,7 @@
 import { h } from '../dom.js';
 import { formatDate, formatDateTime, formatMoney, formatPercent, relativeTime } from '../format.js';
 import { issuesFor } from '../view-model.js';
-import { copyButton, longList, pill, section } from './parts.js';
+import { copyButton, longList, pill, section, titleWithCopy } from './parts.js';
 
 const CERT_TONE = { earned: 'success', revoked: 'danger', in_progress: 'neutral', not_eligible: 'neutral' };
 const ORDER_TONE = { paid: 'success', refunded: 'neutral', partially_refunded: 'warning', failed: 'danger', pending: 'warning' };
@@ -14,8 +14,16 @@ function deadline(ui, next, learnerZone) {
     h('div', {}, t('enrolment.next_deadline', { title: next.title || t(`deadline.${next.kind}`) }),
       ' · ', relativeTime(next.due_at, ui.now, locale),
       next.extended ? [' ', pill(t('enrolment.extended'), 'warning')] : null),
-    h('div', { class: 'muted' }, t('time.learner', { time: formatDateTime(next.due_at, locale, learnerZone) })),
-    h('div', { class: 'muted' }, t('time.agent', { time: formatDateTime(next.due_at, locale, ui.agentZone) })));
+    zoned(ui, next.due_at, learnerZone));
+}
+
+// The learner's and the agent's wall clock; one line when they read the same.
+function zoned(ui, at, learnerZone) {
+  const theirs = formatDateTime(at, ui.locale, learnerZone);
+  const yours = formatDateTime(at, ui.locale, ui.agentZone);
+  return theirs === yours
+    ? h('div', { class: 'muted' }, ui.t('time.same', { time: yours }))
+    : [h('div', { class: 'muted' }, ui.t('time.learner', { time: theirs })), h('div', { class: 'muted' }, ui.t('time.agent', { time: yours }))];
 }
 
 function enrolmentRow(ui, e, learnerZone) {
@@ -24,8 +32,7 @@ function enrolmentRow(ui, e, learnerZone) {
   const pct = Math.max(0, Math.min(100, Number(e.progress_pct) || 0));
   const cert = (e.certificate && e.certificate.status) || 'not_eligible';
   return h('li', { class: 'row', testid: 'lc-enrolment', dataset: { enrolmentId: e.id } },
-    h('div', { class: 'row-head' },
-      h('strong', {}, course.title || course.id || e.id), ' ', copyButton(ui, course.id || e.id)),
+    titleWithCopy(ui, course.title || course.id || e.id, course.id || e.id),
     h('div', { class: 'muted small' }, [course.partner, t(`track.${e.track}`), t(`enrolment.${e.status}`)]
       .filter(Boolean).join(' · ')),
     h('div', { class: 'progress-line' },
