@@ -5,7 +5,7 @@ import { loadAll, translator } from '../../zendesk-app/assets/i18n.js';
 import {
   adminLink, flagLines, flagText, issuesFor, listView, sectionIssues, stateOf, tagsToAdd, whyMatched,
 } from '../../zendesk-app/assets/view-model.js';
-import { maskEmail, relativeTime } from '../../zendesk-app/assets/format.js';
+import { maskEmail, maskName, relativeTime } from '../../zendesk-app/assets/format.js';
 
 await loadAll();
 
@@ -139,6 +139,8 @@ test('a flag with missing params keeps its title and drops the detail; unknown c
   assert.equal(flagText({ code: 'brand_new', params: {} }, t, { locale: 'en' }).title, 'Notice: brand_new');
   const sponsor = { code: 'enterprise_sponsored', severity: 'info', params: { sponsor_name: 'Acme Corp' } };
   assert.equal(flagText(sponsor, t, { locale: 'en' }).detail, 'Paid by Acme Corp.');
+  // With mask_pii on (and not revealed) the view passes maskName, as for the learner's name.
+  assert.equal(flagLines({ flags: [sponsor] }, t, { locale: 'en', mask: maskName })[0].detail, 'Paid by A••• C•••.');
 });
 
 test('only tags not yet on the ticket are added', () => {

@@ -44,6 +44,22 @@ def test_1003_sponsored_learner_with_a_deadline(open_ticket):
     expect(ticket.testid("lc-deadline").first).to_contain_text("Your time:")
 
 
+def test_1003_masked_until_revealed_sponsor_included(open_ticket):
+    ticket = open_ticket(1003, settings={"mask_pii": "true"})
+    ticket.wait_state("matched")
+    payer = ticket.testid("lc-payer")
+    sponsored = ticket.app.locator("[data-testid=lc-flag][data-code=enterprise_sponsored]")
+    for shown in (ticket.testid("lc-learner-name"), payer, sponsored):
+        expect(shown).to_contain_text("•••")
+    expect(payer).not_to_contain_text(p.SAM_SPONSOR_NAME)
+    expect(sponsored).not_to_contain_text(p.SAM_SPONSOR_NAME)
+    ticket.testid("lc-reveal").click()
+    expect(ticket.testid("lc-reveal")).to_have_attribute("aria-pressed", "true")
+    expect(payer).to_contain_text(p.SAM_SPONSOR_NAME)
+    expect(sponsored).to_contain_text(p.SAM_SPONSOR_NAME)
+    expect(ticket.testid("lc-learner-email")).to_have_text(p.SAM_EMAIL)
+
+
 def test_1004_financial_aid(open_ticket):
     ticket = open_ticket(1004)
     ticket.wait_state("matched")

@@ -62,8 +62,8 @@ export function whyMatched(matchedBy, t, mask = (v) => v) {
   return parts.length ? t('why.prefix', { reasons: parts.join(', ') }) : '';
 }
 
-/** A flag's title and (when its params allow) detail line in the UI language. */
-export function flagText(flag, t, { locale, agentZone, now = new Date(), course } = {}) {
+/** A flag's title and (when its params allow) detail line in the UI language; mask hides a sponsor. */
+export function flagText(flag, t, { locale, agentZone, now = new Date(), course, mask = (v) => v } = {}) {
   const code = flag && flag.code;
   const title = t.has(`flag.${code}`) ? t(`flag.${code}`) : t('flag.unknown', { code });
   const p = { ...(flag.params || {}) };
@@ -74,6 +74,7 @@ export function flagText(flag, t, { locale, agentZone, now = new Date(), course 
   }
   if (p.coverage_pct !== undefined && p.coverage_pct !== null) p.coverage_pct = formatPercent(p.coverage_pct, locale);
   p.course = course || p.course_id;
+  if (p.sponsor_name) p.sponsor_name = mask(p.sponsor_name);
   const detail = t.has(`flag.${code}.detail`) ? t.strict(`flag.${code}.detail`, p) : null;
   return { title, detail, severity: flag.severity || 'info' };
 }
@@ -94,10 +95,10 @@ const dueTime = (f) => Date.parse((f.params || {}).due_at) || Infinity;
  * The flags as shown: [{code, count, title, detail, severity}]. Every deadline_soon flag folds
  * into one line where the first stood ("8 deadlines in the next 7 days — next: …").
  */
-export function flagLines(match, t, { locale, agentZone, now = new Date() } = {}) {
+export function flagLines(match, t, { locale, agentZone, now = new Date(), mask } = {}) {
   const flags = match.flags || [];
   const soon = flags.filter((f) => f.code === 'deadline_soon').sort((a, b) => dueTime(a) - dueTime(b));
-  const opts = { locale, agentZone, now };
+  const opts = { locale, agentZone, now, mask };
   const out = [];
   for (const flag of flags) {
     if (flag.code !== 'deadline_soon' || soon.length === 1) {

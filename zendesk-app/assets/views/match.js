@@ -39,7 +39,8 @@ function header(ui, match) {
 }
 
 function flags(ui, match) {
-  const lines = flagLines(match, ui.t, { locale: ui.locale, agentZone: ui.agentZone, now: ui.now });
+  const masked = ui.settings.mask_pii && !ui.revealed.has(match.learner.id);
+  const lines = flagLines(match, ui.t, { locale: ui.locale, agentZone: ui.agentZone, now: ui.now, mask: masked ? ui.maskName : undefined });
   if (!lines.length) return null;
   return h('ul', { class: 'flags', testid: 'lc-flags', 'aria-label': ui.t('section.flags') }, lines.map((line) => h('li', {
     class: `flag ${line.severity}`, testid: 'lc-flag', dataset: { code: line.code, severity: line.severity, count: String(line.count) },

@@ -93,13 +93,17 @@ function subscriptionRow(ui, s) {
 export function payments(ui, match, issues) {
   const { t } = ui;
   const payer = match.payer; // null when the payments system failed
-  const sponsor = payer && payer.sponsor_name ? ` — ${payer.sponsor_name}` : ''; // an organisation, not personal data
+  // A sponsor with the learner can identify them: masked like the learner's own name until revealed.
+  const masked = ui.settings.mask_pii && !ui.revealed.has(match.learner.id);
+  const sponsor = payer && payer.sponsor_name ? ` — ${masked ? ui.maskName(payer.sponsor_name) : payer.sponsor_name}` : '';
   const mine = issuesFor(issues, 'payments');
+  const label = t('payer.label'); // "付款方：" carries its own space, "Who pays:" needs one
   return section(ui, {
     testid: 'lc-payments', title: t('section.payments'), issues: mine,
     body: [
       payer && payer.kind
-        ? h('p', { testid: 'lc-payer', class: 'small' }, t('payer.label'), ' ', h('strong', {}, t(`payer.${payer.kind}`) + sponsor))
+        ? h('p', { testid: 'lc-payer', class: 'small' }, label, label.endsWith('：') ? '' : ' ',
+          h('strong', {}, t(`payer.${payer.kind}`) + sponsor))
         : null,
       (match.subscriptions || []).length
         ? h('ul', { class: 'rows' }, match.subscriptions.map((s) => subscriptionRow(ui, s))) : null,
