@@ -102,6 +102,9 @@ def test_1006_erased_account(open_ticket):
 def test_1007_not_found_offers_a_manual_search_that_finds_the_learner(open_ticket):
     ticket = open_ticket(1007)
     ticket.wait_state("not-found")
+    # No account on screen: a reference in the ticket is listed without "(not) this learner's".
+    expect(ticket.testid("lc-reference").first).to_have_attribute("data-matched", "false")
+    expect(ticket.testid("lc-reference").first).not_to_contain_text("learner")
     ticket.testid("lc-manual-kind").select_option("email")
     ticket.testid("lc-manual-value").fill(p.AMELIE_EMAIL)
     ticket.testid("lc-manual-submit").click()

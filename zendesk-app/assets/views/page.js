@@ -39,7 +39,7 @@ function ready(ui, data) {
   } else {
     nodes.push(notFound(ui, ui.suggestions));
   }
-  nodes.push(references(ui, data.detected_references), toolbar(ui, data));
+  nodes.push(references(ui, data.detected_references, data.matches.length > 0), toolbar(ui, data));
   return nodes;
 }
 

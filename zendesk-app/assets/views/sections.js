@@ -116,7 +116,7 @@ export function payments(ui, match, issues) {
 }
 
 /** References to courses and orders found in the ticket, and whether they belong to the learner. */
-export function references(ui, refs) {
+export function references(ui, refs, anyMatch = true) {
   if (!refs || !refs.length) return null;
   const { t } = ui;
   return section(ui, {
@@ -124,7 +124,8 @@ export function references(ui, refs) {
     body: h('ul', { class: 'rows' }, refs.map((r) => h('li', {
       class: 'row compact', testid: 'lc-reference', dataset: { kind: r.kind, matched: String(Boolean(r.matched)) },
     }, h('strong', {}, r.value), ' ', copyButton(ui, r.value), ' ',
-    pill(t(`reference.${r.kind}`), 'neutral'), ' ',
-    pill(r.matched ? t('reference.matched') : t('reference.unmatched'), r.matched ? 'success' : 'warning')))),
+    pill(t(`reference.${r.kind}`), 'neutral'),
+    // With no learner on screen "not this learner's" would point at nobody.
+    anyMatch ? [' ', pill(r.matched ? t('reference.matched') : t('reference.unmatched'), r.matched ? 'success' : 'warning')] : null))),
   });
 }
