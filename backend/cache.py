@@ -31,6 +31,10 @@ class Cache(Protocol):
 
     def set(self, key: str, value: object, ttl_s: int | None = None) -> None: ...
 
+    def get_many(self, keys: list[str]) -> dict[str, object]: ...
+
+    def set_many(self, items: dict[str, object], ttl_s: int | None = None) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -57,6 +61,21 @@ class MemoryCache:
             return
         with self._lock:
             self._data[key] = (ttl, value)
+
+    def get_many(self, keys: list[str]) -> dict[str, object]:
+        """{key: value} for the keys present and unexpired."""
+        with self._lock:
+            entries = [(key, self._data.get(key)) for key in keys]
+        return {key: entry[1] for key, entry in entries if entry is not None}
+
+    def set_many(self, items: dict[str, object], ttl_s: int | None = None) -> None:
+        """Store every item for ttl_s seconds (default: the cache's TTL)."""
+        ttl = self.ttl_s if ttl_s is None else ttl_s
+        if ttl <= 0:
+            return
+        with self._lock:
+            for key, value in items.items():
+                self._data[key] = (ttl, value)
 
     def close(self) -> None:
         """Drop everything."""
@@ -104,6 +123,37 @@ class RedisCache:
             return
         try:
             self._client.set(self.prefix + key, json.dumps(value, separators=(",", ":")), ex=ttl)
+        except redis.RedisError as exc:
+            self._failed("set", exc)
+
+    def get_many(self, keys: list[str]) -> dict[str, object]:
+        """{key: decoded value} for the keys present, in one MGET; {} on any Redis problem."""
+        if not keys or not self._usable():
+            return {}
+        try:
+            raws = self._client.mget([self.prefix + key for key in keys])
+        except redis.RedisError as exc:
+            self._failed("get", exc)
+            return {}
+        found = {}
+        for key, raw in zip(keys, raws, strict=True):
+            if raw is not None:
+                try:
+                    found[key] = json.loads(raw)
+                except ValueError:
+                    continue
+        return found
+
+    def set_many(self, items: dict[str, object], ttl_s: int | None = None) -> None:
+        """Store every item as JSON for ttl_s seconds in one round trip; errors are logged and swallowed."""
+        ttl = self.ttl_s if ttl_s is None else ttl_s
+        if not items or ttl <= 0 or not self._usable():
+            return
+        try:
+            pipe = self._client.pipeline(transaction=False)
+            for key, value in items.items():
+                pipe.set(self.prefix + key, json.dumps(value, separators=(",", ":")), ex=ttl)
+            pipe.execute()
         except redis.RedisError as exc:
             self._failed("set", exc)
 

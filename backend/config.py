@@ -49,6 +49,7 @@ class Settings:
     breaker_reset_s: int = 30
     pool_size: int = 32
     cache_ttl_s: int = 120
+    catalogue_ttl_s: int = 900
     zendesk_url: str = ""
     zendesk_email: str = ""
     zendesk_api_token: str = ""

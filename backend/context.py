@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backend import derive, identify, references
-from backend.cache import make_cache
+from backend.cache import Cache, make_cache
+from backend.catalogue import Catalogue
 from backend.config import Settings
 from backend.derive import Policy
 from backend.errors import SourceError
@@ -33,10 +34,10 @@ MAX_REFERENCED_ORDERS = 5  # orders named in the ticket that are fetched by id
 class ContextService:
     """Answers POST /api/v1/learner-context; owns the HTTP pools, the executor and the cache."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, cache: Cache | None = None):
         self.settings = settings
         self.policy = Policy.from_settings(settings)
-        self.cache = make_cache(settings)
+        self.cache = make_cache(settings) if cache is None else cache
         self.clients = {
             system: SourceClient(system, url, token=settings.internal_api_token, pool_size=settings.pool_size,
                                  call_timeout_ms=settings.call_timeout_ms, retries=settings.retries,
@@ -44,6 +45,7 @@ class ContextService:
                                  breaker_reset_s=settings.breaker_reset_s)
             for system, url in settings.system_urls.items()
         }
+        self.catalogue = Catalogue(self.cache, self.clients["courses"], settings.catalogue_ttl_s)
         self.zendesk = ZendeskClient(settings, self.cache) if settings.zendesk_url else None
         # Shared and bounded: a burst of lookups queues here instead of opening unbounded threads.
         self.executor = ThreadPoolExecutor(max_workers=settings.pool_size * 2, thread_name_prefix="lc-fanout")
@@ -143,11 +145,16 @@ class ContextService:
             if call.what == "enrolments":
                 record.enrolments, record.enrolments_total = value[0], value[1]
                 wanted = sorted({e["course_id"] for e in value[0][:max_items]} - asked)
-                if wanted:
-                    asked.update(wanted)
-                    fan.submit(Call("courses", "courses", ",".join(wanted)), cached, self.cache, refresh,
-                               ("courses", *wanted),
-                               lambda: courses.by_ids(self.clients["courses"], wanted, deadline))
+                asked.update(wanted)
+                # The catalogue is shared reference data: cached per course, even on refresh.
+                known, as_of = self.catalogue.cached(wanted)
+                if known:
+                    course_map.update(known)
+                    sections.succeeded("courses", as_of)
+                missing = [course_id for course_id in wanted if course_id not in known]
+                if missing:
+                    fan.submit(Call("courses", "courses", ",".join(missing)), self.catalogue.fetch,
+                               missing, deadline)
             elif call.what == "courses":
                 course_map.update(value)
             elif call.what == "orders":

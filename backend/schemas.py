@@ -52,7 +52,10 @@ class LookupRequestSchema(Schema):
 
     requester = fields.Nested(RequesterSchema, allow_none=True)
     ticket = fields.Nested(TicketSchema, allow_none=True)
-    refresh = fields.Boolean(load_default=False)
+    refresh = fields.Boolean(load_default=False, metadata={"description": (
+        "Re-read everything about the learner (learners, enrolments, payments) instead of using the "
+        "cache. The course catalogue (titles, partners, languages: the same for every learner) is still "
+        "served from its own cache, LC_CATALOGUE_TTL_S.")})
     manual_search = fields.Nested(ManualSearchSchema, allow_none=True)
 
     def __init__(self, *, identifier_required: bool = True, **kwargs: Any):

@@ -42,6 +42,15 @@ def test_entries_expire_after_their_ttl(cache):
     assert cache.get("long") == {"x": 2}
 
 
+def test_many_at_once_with_their_own_ttl(cache):
+    cache.set_many({"a": {"x": 1}, "b": {"x": 2}}, ttl_s=1)
+    cache.set_many({"c": {"x": 3}}, ttl_s=60)
+    assert cache.get_many(["a", "b", "missing"]) == {"a": {"x": 1}, "b": {"x": 2}}
+    time.sleep(1.2)
+    assert cache.get_many(["a", "b", "c"]) == {"c": {"x": 3}}
+    assert cache.get_many([]) == {}
+
+
 def test_zero_ttl_stores_nothing(cache):
     cache.set("none", {"x": 1}, ttl_s=0)
     assert cache.get("none") is None
@@ -60,6 +69,8 @@ def test_unreachable_redis_is_a_miss_not_an_error():
     cache = RedisCache(f"redis://127.0.0.1:{free_port()}/0", ttl_s=60)
     cache.set("k", {"x": 1})
     assert cache.get("k") is None
+    cache.set_many({"k": {"x": 1}})
+    assert cache.get_many(["k"]) == {}
     cache.close()
 
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 import requests
 
+from backend.cache import RedisCache
 from backend.config import load
 from backend.context import ContextService
 from backend.errors import BadRequest, Forbidden, NotFound
@@ -263,6 +265,80 @@ class TestTicketBound:
         forget_calls(clean_sandbox)
         bound_service.lookup(LookupRequest(), agent)
         assert calls(clean_sandbox, "zendesk") == []
+
+
+# Generated learners of the fixed-seed demo data: one enrolled only in Amélie's C-0042, one in C-0042
+# and a course of its own (the tests check this before relying on it).
+ONLY_AMELIES_COURSE = "L-0006581"
+AMELIES_AND_ANOTHER_COURSE = "L-0001706"
+
+
+def by_learner_id(svc, learner_id: str, refresh: bool = False) -> dict:
+    request = LookupRequest(manual=ManualSearch("learner_id", learner_id), refresh=refresh)
+    return svc.lookup(request, AGENT).body
+
+
+def course_ids(body) -> set[str]:
+    return {e["course"]["id"] for m in body["matches"] for e in m["enrolments"]}
+
+
+class TestCatalogue:
+    def test_another_learner_sharing_a_course_costs_no_courses_call(self, service, clean_sandbox):
+        amelie = lookup(service, P.AMELIE_EMAIL)
+        forget_calls(clean_sandbox)
+        other = by_learner_id(service, ONLY_AMELIES_COURSE)
+        assert course_ids(other) and course_ids(other) <= course_ids(amelie)
+        assert calls(clean_sandbox, "courses") == []
+        assert all(e["course"]["title"] for e in other["matches"][0]["enrolments"])
+        # as_of of the courses section: the oldest cached entry shown, fetched for Amélie.
+        assert other["sections"]["courses"] == amelie["sections"]["courses"]
+
+    def test_only_the_missing_courses_are_asked_for_in_one_call(self, service, clean_sandbox):
+        amelie = lookup(service, P.AMELIE_EMAIL)
+        forget_calls(clean_sandbox)
+        other = by_learner_id(service, AMELIES_AND_ANOTHER_COURSE)
+        assert course_ids(other) & course_ids(amelie) and course_ids(other) - course_ids(amelie)
+        assert len(calls(clean_sandbox, "courses")) == 1
+        assert all(e["course"]["title"] for e in other["matches"][0]["enrolments"])
+
+    def test_refresh_rereads_the_learner_but_not_the_catalogue(self, service, clean_sandbox):
+        first = lookup(service, P.AMELIE_EMAIL)
+        forget_calls(clean_sandbox)
+        refreshed = lookup(service, P.AMELIE_EMAIL, refresh=True)
+        assert {r["system"] for r in calls(clean_sandbox)} == {"learners", "enrolments", "payments"}
+        assert refreshed["matches"][0]["enrolments"] == first["matches"][0]["enrolments"]
+        assert refreshed["sections"]["courses"] == first["sections"]["courses"]
+
+    def test_zero_ttl_turns_the_catalogue_off(self, clean_sandbox):
+        svc = ContextService(settings_for(clean_sandbox, catalogue_ttl_s=0))
+        try:
+            lookup(svc, P.AMELIE_EMAIL)
+            forget_calls(clean_sandbox)
+            lookup(svc, P.AMELIE_EMAIL, refresh=True)
+        finally:
+            svc.close()
+        assert len(calls(clean_sandbox, "courses")) == 1
+
+    def test_redis_catalogue_is_shared_between_services(self, clean_sandbox, redis_url):
+        prefix = f"lc:test:catalogue:{uuid.uuid4().hex}:"
+        settings = settings_for(clean_sandbox, redis_url=redis_url)
+        caches = [RedisCache(redis_url, settings.cache_ttl_s, prefix) for _ in range(2)]
+        first, second = (ContextService(settings, cache=cache) for cache in caches)
+        try:
+            amelie = lookup(first, P.AMELIE_EMAIL)
+            forget_calls(clean_sandbox)
+            other = by_learner_id(second, ONLY_AMELIES_COURSE, refresh=True)
+            assert calls(clean_sandbox, "courses") == []
+            assert {r["system"] for r in calls(clean_sandbox)} == {"learners", "enrolments", "payments"}
+            assert other["sections"]["courses"] == amelie["sections"]["courses"]
+            stored = caches[0]._client.keys(prefix + "*")
+            assert 0 < caches[0]._client.ttl(stored[0]) <= settings.catalogue_ttl_s
+        finally:
+            keys = caches[0]._client.keys(prefix + "*")
+            if keys:
+                caches[0]._client.delete(*keys)
+            first.close()
+            second.close()
 
 
 def test_readiness_reports_every_dependency(bound_service, clean_sandbox):

@@ -148,8 +148,10 @@ class TestCache:
         forget_calls(clean_sandbox)
         refreshed = sam(svc, refresh=True)
         systems = {r["system"] for r in calls(clean_sandbox)}
-        assert systems == {"learners", "enrolments", "courses", "payments"}
+        # Everything about the learner is read again; the shared course catalogue is not.
+        assert systems == {"learners", "enrolments", "payments"}
         assert refreshed["sections"]["learner"]["as_of"] >= first["sections"]["learner"]["as_of"]
+        assert refreshed["sections"]["courses"]["as_of"] == first["sections"]["courses"]["as_of"]
         forget_calls(clean_sandbox)
         sam(svc)
         assert calls(clean_sandbox) == []
