@@ -82,9 +82,21 @@ class ContextService:
     def _find_learners(self, identifiers: list[tuple[str, str]], refresh: bool, deadline: Deadline,
                        sections: Sections) -> list[tuple[dict, list[dict]]]:
         """Ask the learners system by every identifier at once; [(learner, matched_by)], deduplicated."""
-        fan = Fanout(self.executor, deadline, sections)
+        fan = Fanout(self.executor, deadline, sections, self.cache)
+        client = self.clients["learners"]
         for index, (kind, value) in enumerate(identifiers):
-            fan.submit(Call("learner", kind, value, index), self._learners_by, kind, value, refresh, deadline)
+            call = Call("learner", kind, value, index)
+            if kind == "email":
+                fan.cached(call, refresh, ("learners", "email", value.lower()),
+                           lambda v=value: learners.by_email(client, v, deadline))
+            elif kind == "external_id":
+                fan.cached(call, refresh, ("learners", "external_id", value),
+                           lambda v=value: learners.by_external_id(client, v, deadline))
+            elif kind == "learner_id":
+                fan.cached(call, refresh, ("learners", "id", value),
+                           lambda v=value: _listed(learners.by_id(client, v, deadline)))
+            else:  # order id: the order names its learner, two calls in a row
+                fan.submit(call, self._learners_by_order, value, refresh, deadline)
         answers: dict[int, list[dict]] = {}
         fan.run(lambda call, value: answers.__setitem__(call.index, value))
         found: dict[str, tuple[dict, list[dict]]] = {}
@@ -94,23 +106,15 @@ class ContextService:
                 entry[1].append({"kind": kind, "value": value})
         return list(found.values())[:MAX_ACCOUNTS]
 
-    def _learners_by(self, kind: str, value: str, refresh: bool,
-                     deadline: Deadline) -> tuple[list[dict], str]:
-        client = self.clients["learners"]
-        if kind == "email":
-            return cached(self.cache, refresh, ("learners", "email", value.lower()),
-                          lambda: learners.by_email(client, value, deadline))
-        if kind == "external_id":
-            return cached(self.cache, refresh, ("learners", "external_id", value),
-                          lambda: learners.by_external_id(client, value, deadline))
-        if kind == "learner_id":
-            return cached(self.cache, refresh, ("learners", "id", value),
-                          lambda: _listed(learners.by_id(client, value, deadline)))
-        order, order_as_of = cached(self.cache, refresh, ("payments", "order", value),
-                                    lambda: payments.order_by_id(self.clients["payments"], value, deadline))
+    def _learners_by_order(self, order_id: str, refresh: bool, deadline: Deadline) -> tuple[list[dict], str]:
+        pay, people = self.clients["payments"], self.clients["learners"]
+        order, order_as_of = cached(self.cache, refresh, ("payments", "order", order_id),
+                                    lambda: payments.order_by_id(pay, order_id, deadline))
         if not order or not order.get("learner_id"):
             return [], order_as_of
-        found, as_of = self._learners_by("learner_id", order["learner_id"], refresh, deadline)
+        learner_id = order["learner_id"]
+        found, as_of = cached(self.cache, refresh, ("learners", "id", learner_id),
+                              lambda: _listed(learners.by_id(people, learner_id, deadline)))
         return found, min(as_of, order_as_of)
 
     def _fetch_records(self, found: list[tuple[dict, list[dict]]], ref_orders: list[str], refresh: bool,
@@ -118,22 +122,21 @@ class ContextService:
         """Enrolments and payments of every learner at once; courses as soon as enrolments arrive;
         orders named in the ticket by id (they may lie beyond the capped lists)."""
         records = [Records(learner=learner, matched_by=matched_by) for learner, matched_by in found]
-        fan = Fanout(self.executor, deadline, sections)
+        fan = Fanout(self.executor, deadline, sections, self.cache)
         max_items, course_map, asked, orders_by_id = self.policy.max_items, {}, set(), {}
         for order_id in ref_orders if records else []:
-            fan.submit(Call("payments", "ref_order", order_id), cached, self.cache, refresh,
-                       ("payments", "order", order_id),
+            fan.cached(Call("payments", "ref_order", order_id), refresh, ("payments", "order", order_id),
                        lambda oid=order_id: payments.order_by_id(self.clients["payments"], oid, deadline))
         for index, record in enumerate(records):
             learner_id = record.learner["id"]
             if record.learner.get("status") == "erased":
                 continue  # only the erasure date remains; there is nothing else to ask for
-            fan.submit(Call("enrolments", "enrolments", learner_id, index), cached, self.cache, refresh,
+            fan.cached(Call("enrolments", "enrolments", learner_id, index), refresh,
                        ("enrolments", learner_id, str(max_items)),
                        lambda lid=learner_id: enrolments.for_learner(self.clients["enrolments"], lid,
                                                                      deadline, max_items))
             for what, fetch in self._payment_calls(learner_id, deadline).items():
-                fan.submit(Call("payments", what, learner_id, index), cached, self.cache, refresh,
+                fan.cached(Call("payments", what, learner_id, index), refresh,
                            ("payments", what, learner_id, str(max_items)), fetch)
 
         def on_result(call: Call, value: Any) -> None:
