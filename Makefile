@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
-NODE_STAMP := node_modules/.installed-$(shell cat package.json | md5sum | cut -c1-12)
+NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | md5sum | cut -c1-12)
 
 .PHONY: run test lint bench package zcli-server setup clean sdk
 
@@ -15,7 +15,7 @@ $(PY_STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-$(NODE_STAMP): package.json
+$(NODE_STAMP): package.json package-lock.json
 	npm install --no-audit --no-fund --loglevel=error
 	rm -f node_modules/.installed-* && touch $@
 
