@@ -77,7 +77,11 @@ def make_engine(url: str) -> Engine:
         connect_args["timeout"] = CONNECT_TIMEOUT_S
     elif parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
-    engine = create_engine(url, pool_pre_ping=True, pool_timeout=CONNECT_TIMEOUT_S, connect_args=connect_args)
+    # Pre-ping (a round trip per checkout) finds server connections a restart or network cut killed;
+    # a SQLite file has no server, so there it would only cost a query per lookup.
+    pre_ping = parsed.get_backend_name() != "sqlite"
+    engine = create_engine(url, pool_pre_ping=pre_ping, pool_timeout=CONNECT_TIMEOUT_S,
+                           connect_args=connect_args)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -101,6 +105,7 @@ class AuditStore:
         self.hash_key = hash_key
         self.metadata = MetaData()
         self.table = _table(self.metadata, table, schema)
+        self._insert = insert(self.table)  # built once: its compiled form is cached by the engine
         self._created = False
 
     def create(self) -> bool:
@@ -135,7 +140,7 @@ class AuditStore:
         }
         try:
             with self.engine.begin() as conn:  # commits on leaving the block, or raises
-                conn.execute(insert(self.table), row)
+                conn.execute(self._insert, row)
         except SQLAlchemyError as exc:
             log.error("audit insert failed", extra={"error": type(exc).__name__})
             raise AuditUnavailable("The audit store is unavailable; no data is returned unaudited.") from None

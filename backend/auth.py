@@ -10,6 +10,7 @@ import time
 
 import jwt
 from jwt.api_jws import PyJWS
+from jwt.api_jwt import PyJWT
 from jwt.utils import base64url_decode
 
 from backend.config import Settings
@@ -25,6 +26,8 @@ REQUIRED = ("exp", "sub", "aud", "iss")
 FORBIDDEN_HEADERS = frozenset({"jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256", "crit", "b64", "zip", "enc"})
 _BEARER = re.compile(r"Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)", re.IGNORECASE)
 _JWS = PyJWS(algorithms=[ALGORITHM])
+_JWT = PyJWT()
+_CLAIM_OPTIONS = _JWT._merge_options({"require": list(REQUIRED), "strict_aud": True, "verify_sub": True})
 
 
 class InvalidToken(Unauthorized):
@@ -72,17 +75,15 @@ def verify(token: str, settings: Settings, now: float | None = None) -> Agent:
     if not isinstance(header, dict):
         raise InvalidToken("header is not a JSON object")
     _check_header(header)
-    secret, raw_payload = _signed_payload(token, settings.jwt_secrets)
+    _, raw_payload = _signed_payload(token, settings.jwt_secrets)
     payload = _parse_payload(raw_payload)
     _check_types(payload)
     now = time.time() if now is None else now
     try:
-        # The signature is already verified; PyJWT now checks exp/nbf/iat/aud/iss with our options.
-        jwt.decode(
-            token, secret, algorithms=[ALGORITHM], audience=settings.jwt_audience,
-            issuer=list(settings.jwt_issuers), leeway=settings.jwt_leeway_s,
-            options={"require": list(REQUIRED), "strict_aud": True, "verify_sub": True},
-        )
+        # The signature is already verified (_signed_payload); PyJWT's own claim checks (exp, nbf, iat,
+        # aud, iss, sub) run on the payload, without decoding and verifying the token a second time.
+        _JWT._validate_claims(payload, _CLAIM_OPTIONS, audience=settings.jwt_audience,
+                              issuer=list(settings.jwt_issuers), leeway=settings.jwt_leeway_s)
     except jwt.PyJWTError as exc:
         raise InvalidToken(f"claims rejected: {type(exc).__name__}: {exc}") from None
     _check_lifetime(payload, settings, now)
