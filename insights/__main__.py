@@ -5,17 +5,18 @@ import argparse
 import json
 import logging
 import sys
-import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from insights import alerts, config, export, report, warehouse
+from insights.runs import AlreadyRunning, StopSignal, job_lock
 from insights.zendesk import Http, ZendeskRefused, ZendeskUnavailable, zenpy_client
 
-OK, FAILURE, USAGE, UNAVAILABLE = 0, 1, 2, 3
+OK, FAILURE, USAGE, UNAVAILABLE, ALREADY_RUNNING = 0, 1, 2, 3, 4
 log = logging.getLogger("insights")
 
 
@@ -60,6 +61,18 @@ def open_warehouse(settings: config.Settings):  # noqa: ANN201 - an SQLAlchemy E
     return engine
 
 
+def locked(job: Callable[[config.Settings, argparse.Namespace], int]) -> Callable[..., int]:
+    """job run while holding its lock on the warehouse: overlapping cron runs never double-write or alert."""
+    def run(settings: config.Settings, args: argparse.Namespace) -> int:
+        engine = warehouse.engine_for(settings.warehouse_url)
+        try:
+            with job_lock(engine, args.command):
+                return job(settings, args)
+        finally:
+            engine.dispose()
+    return run
+
+
 def cmd_export(settings: config.Settings, args: argparse.Namespace) -> int:
     if args.since and args.since > datetime.now(UTC).replace(tzinfo=None):
         raise Usage("--since is in the future")
@@ -80,8 +93,7 @@ def cmd_alerts(settings: config.Settings, args: argparse.Namespace) -> int:
     if args.at and args.at > datetime.now(UTC).replace(tzinfo=None):
         raise Usage("--at is in the future")
     engine = open_warehouse(settings)
-    http = Http(settings)
-    try:
+    with closing(Http(settings)) as http, StopSignal() as stop:
         while True:
             at = args.at or datetime.now(UTC).replace(tzinfo=None)
             try:
@@ -97,11 +109,8 @@ def cmd_alerts(settings: config.Settings, args: argparse.Namespace) -> int:
                 state = "ALERT sent" if result.sent else "spike, cooling down"
                 print(f"alerts {at:%Y-%m-%dT%H:%M}Z: {d.count} tickets this hour, threshold "
                       f"{d.threshold:.1f} - {state if d.alert else d.reason}", flush=True)
-            if not args.watch:
-                return OK
-            time.sleep(settings.alert_watch_s)
-    finally:
-        http.close()
+            if not args.watch or stop.wait(settings.alert_watch_s):
+                return OK  # a watcher stops on SIGINT or SIGTERM after its current check
 
 
 def cmd_backtest(settings: config.Settings, args: argparse.Namespace) -> int:
@@ -140,12 +149,13 @@ def cmd_report(settings: config.Settings, args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[config.Settings, argparse.Namespace], int]] = {
-    "export": cmd_export, "alerts": cmd_alerts, "backtest": cmd_backtest, "report": cmd_report,
+    "export": locked(cmd_export), "alerts": locked(cmd_alerts),
+    "backtest": cmd_backtest, "report": cmd_report,  # read-only: any number may run side by side
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns 0 ok, 1 failure, 2 usage, 3 dependency unavailable."""
+    """Run one command; returns 0 ok, 1 failure, 2 usage, 3 dependency unavailable, 4 already running."""
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -158,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (config.ConfigError, Usage) as exc:
         print(f"usage error: {exc}", file=sys.stderr)
         return USAGE
+    except AlreadyRunning:
+        print(f"{args.command} is already running against this warehouse (another run holds its lock); "
+              "this run did nothing", file=sys.stderr)
+        return ALREADY_RUNNING
     except (ZendeskUnavailable, alerts.WebhookFailed) as exc:
         log.error("dependency unavailable: %s", exc)
         return UNAVAILABLE

@@ -42,9 +42,12 @@ def csv_value(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's CSV-injection list
+
+
 def safe_cell(text: str) -> str:
-    """A text cell a spreadsheet won't run as a formula (a name starting with = + - @)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A text cell a spreadsheet won't run as a formula (one starting with = + - @ tab or carriage return)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def write_csv(report: Report, path: Path) -> None:

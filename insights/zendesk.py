@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
@@ -112,21 +111,39 @@ class Http:
         self.session.close()
 
 
+class RedirectedSession(requests.Session):
+    """Sends zenpy's https://<subdomain>.zendesk.com/... requests to another server (base) instead."""
+
+    def __init__(self, origin: str, base: str) -> None:
+        super().__init__()
+        self.origin, self.base = origin, base
+
+    def request(self, method: str | bytes, url: str | bytes, *args, **kwargs) -> requests.Response:  # noqa: ANN002, ANN003
+        """Send the request, rewritten to the base URL when it targets the placeholder origin."""
+        if isinstance(url, str) and url.startswith(self.origin):
+            url = self.base + url[len(self.origin):]
+        response = super().request(method, url, *args, **kwargs)
+        # zenpy only parses answers whose request URL names the host it asked for: show it that URL.
+        if response.request.url and response.request.url.startswith(self.base):
+            response.request.url = self.origin + response.request.url[len(self.base):]
+        return response
+
+
 def zenpy_client(settings: Settings) -> Zenpy:
     """A zenpy client for LC_ZENDESK_URL: a *.zendesk.com account, or any other server (the sandbox)."""
     parts = urlsplit(settings.zendesk_url)
     host = parts.hostname or ""
+    session = None
     if host.endswith(".zendesk.com"):
         subdomain = host.split(".")[0]
-        os.environ.pop("ZENPY_FORCE_SCHEME", None)
-        os.environ.pop("ZENPY_FORCE_NETLOC", None)
     else:
-        # zenpy builds https://<subdomain>.zendesk.com URLs; these variables redirect it to the server.
+        # zenpy only builds https://<subdomain>.zendesk.com URLs (its ZENPY_FORCE_* overrides are process-wide
+        # environment variables, read on every request); a session of our own rewrites them instead.
         subdomain = "sandbox"
-        os.environ["ZENPY_FORCE_SCHEME"] = parts.scheme
-        os.environ["ZENPY_FORCE_NETLOC"] = parts.netloc
+        session = RedirectedSession(f"https://{subdomain}.zendesk.com", settings.zendesk_url.rstrip("/"))
     return Zenpy(subdomain=subdomain, email=settings.zendesk_email, token=settings.zendesk_api_token,
-                 timeout=settings.zendesk_timeout_s, ratelimit_budget=max(1, int(settings.retry_budget_s)))
+                 session=session, timeout=settings.zendesk_timeout_s,
+                 ratelimit_budget=max(1, int(settings.retry_budget_s)))
 
 
 def agent_users(client: Zenpy) -> list[dict]:

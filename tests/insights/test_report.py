@@ -131,5 +131,10 @@ def test_csv_and_html_carry_the_figures_and_team_medians(built, tmp_path):
     assert not list((tmp_path / "out").glob("*.tmp"))
 
 
-def test_names_that_look_like_formulas_are_defused_in_the_csv():
-    assert render.safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and render.safe_cell("Ada") == "Ada"
+@pytest.mark.parametrize("name", ["=HYPERLINK(1)", "+1", "-1+2", "@SUM(A1)", "\t=1+2", "\r=1+2"])
+def test_names_that_look_like_formulas_are_defused_in_the_csv(name):
+    assert render.safe_cell(name) == "'" + name
+
+
+def test_ordinary_names_are_written_as_they_are():
+    assert [render.safe_cell(n) for n in ("Ada", "O'Neil", "Zoë 1=1", "")] == ["Ada", "O'Neil", "Zoë 1=1", ""]
