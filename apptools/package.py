@@ -30,18 +30,42 @@ def check_host(host: str) -> str:
     return host.lower()
 
 
-def assemble(source: Path, target: Path, host: str) -> None:
-    """Copy the manifest (whitelisting host), assets and translations from the source layout into target."""
-    manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
-    manifest["domainWhitelist"] = [host]
+def assemble(source: Path, target: Path, host: str | None) -> None:
+    """Copy the manifest (whitelisting host), assets and translations from the source layout into target.
+
+    With host None the manifest is copied byte for byte (its own domainWhitelist, its own syntax errors) and
+    missing parts are left missing, so the validator reports the sources as they are.
+    """
     target.mkdir(parents=True)
-    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    (target / "manifest.json").write_text(text, encoding="utf-8")
+    if host is None:
+        if (source / "manifest.json").is_file():
+            shutil.copyfile(source / "manifest.json", target / "manifest.json")
+    else:
+        manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
+        manifest["domainWhitelist"] = [host]
+        text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        (target / "manifest.json").write_text(text, encoding="utf-8")
     for part in ("assets", "translations"):
+        if host is None and not (source / "zendesk-app" / part).is_dir():
+            continue
         # symlinks=True keeps a link a link, so the validator sees (and refuses) it
         shutil.copytree(source / "zendesk-app" / part, target / part, symlinks=True)
     # make zcli-server writes its settings (with the secret) here: zcli apps:package must skip them
     (target / ".zcliignore").write_text("".join(f"{name}\n" for name in MUST_IGNORE), encoding="utf-8")
+
+
+def is_source_layout(folder: Path) -> bool:
+    """True for a folder laid out like this repository: manifest.json beside zendesk-app/, no assets/."""
+    return ((folder / "manifest.json").is_file() and (folder / "zendesk-app").is_dir()
+            and not (folder / "assets").exists())
+
+
+def validate_source(source: Path = ROOT) -> list[Problem]:
+    """Problems of the source layout, assembled exactly as package does but keeping the manifest's hosts."""
+    with tempfile.TemporaryDirectory(prefix="apptools-validate-") as tmp:
+        staged = Path(tmp) / "app"
+        assemble(source, staged, None)
+        return validate(staged)
 
 
 def minify(assets: Path) -> None:

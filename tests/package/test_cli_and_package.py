@@ -74,11 +74,7 @@ def test_bad_backend_host_is_a_usage_error(tmp_path, capsys):
 
 def test_invalid_sources_leave_dist_untouched(tmp_path, capsys):
     # A copy of the sources whose manifest gets a retired parameter type: listed, nothing published.
-    source = tmp_path / "src"
-    (source / "zendesk-app").mkdir(parents=True)
-    (source / "manifest.json").write_bytes((ROOT / "manifest.json").read_bytes())
-    for part in ("assets", "translations"):
-        os.symlink(ROOT / "zendesk-app" / part, source / "zendesk-app" / part)
+    source = source_copy(tmp_path)
     out = tmp_path / "dist"
     problems, zip_path = package("lc.example.com", out, source=source)
     assert problems == [] and zip_path is not None
@@ -95,9 +91,50 @@ def test_invalid_sources_leave_dist_untouched(tmp_path, capsys):
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
 
 
+def source_copy(tmp_path: Path) -> Path:
+    """A source layout like the repository's: its own manifest.json, the real assets and translations."""
+    source = tmp_path / "src"
+    (source / "zendesk-app").mkdir(parents=True)
+    (source / "manifest.json").write_bytes((ROOT / "manifest.json").read_bytes())
+    for part in ("assets", "translations"):
+        os.symlink(ROOT / "zendesk-app" / part, source / "zendesk-app" / part)
+    return source
+
+
+def test_the_repository_sources_validate_with_no_folder_given():
+    # `make test` runs this: a manifest broken in the repository fails CI, not the upload.
+    run = subprocess.run([sys.executable, "-m", "apptools", "validate"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout == f"{ROOT} (source layout): valid\n"
+
+
+def test_a_source_layout_is_validated_with_its_own_hosts_and_problems(tmp_path, capsys):
+    source = source_copy(tmp_path)
+    assert main(["validate", str(source)]) == 0
+    assert capsys.readouterr().out == f"{source} (source layout): valid\n"
+    manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
+    manifest["domainWhitelist"] = ["https://lc.example.com/path"]
+    manifest["frameworkVersion"] = "3.0"
+    (source / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["validate", str(source)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "manifest.json: frameworkVersion: must be one of 2.0" in lines
+    assert any(line.startswith("manifest.json: domainWhitelist") for line in lines)
+    (source / "manifest.json").write_text("{not json", encoding="utf-8")
+    assert main(["validate", str(source)]) == 1
+    assert capsys.readouterr().out.startswith("manifest.json: -: not valid JSON")
+
+
+def test_the_asset_folder_alone_is_not_an_app_and_the_error_says_what_to_run(capsys):
+    assert main(["validate", str(ROOT / "zendesk-app")]) == 1
+    captured = capsys.readouterr()
+    assert "manifest.json: -: required file is missing" in captured.out
+    assert "run `python -m apptools validate` (no folder)" in captured.err
+
+
 def test_dev_manifest_is_valid_in_place():
-    # The repository layout is not an app folder, but the packaged one must be; see above. The dev
-    # manifest itself must at least parse and carry the development hosts.
+    # The dev manifest (validated as a whole above) carries the development hosts.
     manifest = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["domainWhitelist"] == ["127.0.0.1", "localhost"]
     url = manifest["location"]["support"]["ticket_sidebar"]["url"]
