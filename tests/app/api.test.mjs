@@ -1,7 +1,10 @@
 // api: the request body, the exact client.request options, and reading the proxy's answer.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backendBase, buildBody, configProblems, readResponse, requestOptions } from '../../zendesk-app/assets/api.js';
+import {
+  backendBase, buildBody, capBytes, configProblems, MAX_EMAILS, readResponse, requestOptions,
+} from '../../zendesk-app/assets/api.js';
+import { CATALOGS, loadAll } from '../../zendesk-app/assets/i18n.js';
 import { readSettings } from '../../zendesk-app/assets/settings.js';
 
 const ticket = {
@@ -19,7 +22,7 @@ test('the body carries every requester email once and the ticket text, capped', 
     email: 'wei.zhang@example.cn', emails: ['wei.zhang@example.cn', 'zhang.wei.work@example.com'], name: 'Wei Zhang',
   });
   assert.equal(body.ticket.id, 1002);
-  assert.equal(body.ticket.text.length, 8000);
+  assert.equal(body.ticket.text, 'x'.repeat(9000)); // 9,000 ASCII bytes: under the 10,000-byte cap
   assert.equal(body.refresh, false);
   assert.equal('manual_search' in body, false);
 });
@@ -97,4 +100,56 @@ test('garbage, a wrong shape or no response at all is an error, never a crash', 
   assert.equal(readResponse({ status: 200, responseJSON: { matches: 'x' } }).code, 'bad_response');
   assert.deepEqual(readResponse(undefined), { kind: 'error', code: 'network', status: 0 });
   assert.equal(readResponse({ status: 0, statusText: 'error' }).code, 'network');
+});
+
+const utf8 = (value) => new TextEncoder().encode(value).length;
+const BACKEND_MAX_BODY_BYTES = 16384; // LC_MAX_BODY_BYTES' default: the backend counts bytes, not characters
+
+test('long Chinese text and 30 addresses still make a body the backend accepts', () => {
+  const zh = '我无法下载证书，请帮忙查看一下订单和课程的状态。'.repeat(400); // ~9,600 characters, ~29 KB of UTF-8
+  const emails = Array.from({ length: 30 }, (_, i) => ({ type: 'email', value: `learner.${i}@example.cn` }));
+  const body = buildBody({ id: 1002, subject: '证书'.repeat(600), description: zh,
+    requester: { email: 'learner.0@example.cn', name: '张伟', identities: emails } });
+  const sent = requestOptions({ backend_url: 'https://lc.example.com' }, { account: { subdomain: 'acme' } }, { id: 1 }, body).data;
+  assert.ok(utf8(sent) <= 14000, `${utf8(sent)} bytes`);
+  assert.ok(utf8(body.ticket.text) <= 10000 && utf8(body.ticket.subject) <= 1000);
+  assert.ok(zh.startsWith(body.ticket.text) && body.ticket.text.length > 3000); // a prefix, as much as fits
+  assert.equal(body.requester.emails.length, MAX_EMAILS);
+  assert.deepEqual(body.requester.emails.slice(0, 2), ['learner.0@example.cn', 'learner.1@example.cn']);
+  assert.ok(utf8(sent) < BACKEND_MAX_BODY_BYTES);
+});
+
+test('cutting by bytes never splits a surrogate pair and counts JSON escapes', () => {
+  const emoji = '🎓'.repeat(10); // 4 bytes each, two UTF-16 units each
+  assert.equal(capBytes(emoji, 10), '🎓🎓');
+  assert.equal(capBytes(emoji, 7), '🎓');
+  assert.equal(capBytes('a🎓', 4), 'a');
+  assert.equal(capBytes('"\n'.repeat(5), 4), '"\n'.slice(0, 2)); // " and \ take 2 bytes each in JSON
+  assert.equal(capBytes('\u0001abc', 6), '\u0001'); // a control character is \u0001 in JSON: 6 bytes
+  assert.equal(capBytes(null, 10), '');
+  assert.equal(capBytes('短', 2), '');
+});
+
+test('whatever else is long, the text gives way so the whole body fits', () => {
+  const long = (i) => `${'x'.repeat(230)}.${i}@example.com`; // 20 addresses of ~245 characters: ~5 KB
+  const body = buildBody({ id: 5, subject: 'é'.repeat(500), description: '课'.repeat(5000),
+    requester: { name: '名'.repeat(300), identities: Array.from({ length: 20 }, (_, i) => ({ type: 'email', value: long(i) })) } });
+  assert.ok(utf8(JSON.stringify(body)) <= 14000);
+  assert.equal([...body.requester.name].length, 200); // the backend's limit on names, in code points
+  assert.equal(body.requester.emails.length, 20);
+  assert.ok(body.ticket.text.length > 0 && '课'.repeat(5000).startsWith(body.ticket.text));
+});
+
+test('an address longer than the backend allows is left out rather than failing the lookup', () => {
+  const tooLong = `${'a'.repeat(250)}@example.com`;
+  const body = buildBody({ id: 5, requester: { email: tooLong, identities: [{ type: 'email', value: 'ok@example.com' },
+    { type: 'email', value: tooLong }] } });
+  assert.deepEqual(body.requester, { emails: ['ok@example.com'] });
+});
+
+test('a 413, from the backend or from the proxy without a body, has its own translated message', async () => {
+  await loadAll();
+  assert.equal(readResponse({ status: 413, responseText: '' }).code, 'payload_too_large');
+  assert.equal(readResponse({ status: 413, responseText: '{"error":{"code":"payload_too_large"}}' }).code, 'payload_too_large');
+  for (const locale of ['en', 'fr', 'zh-CN']) assert.ok(CATALOGS[locale]['error.payload_too_large'], locale);
 });

@@ -2,7 +2,55 @@
 
 export const JWT_EXPIRY_S = 120;
 export const REQUEST_TIMEOUT_MS = 10000;
-const MAX_TEXT = 8000;
+// The backend refuses bodies over LC_MAX_BODY_BYTES (16,384 by default) and counts BYTES, while one CJK
+// character is 3 bytes of UTF-8: the caps are JSON-encoded UTF-8 bytes, the whole body stays under 14,000.
+export const MAX_TEXT_BYTES = 10000;
+export const MAX_SUBJECT_BYTES = 1000;
+export const MAX_BODY_BYTES = 14000;
+export const MAX_EMAILS = 20; // backend/schemas.py MAX_EMAILS
+const MAX_EMAIL_CHARS = 254;
+const MAX_NAME_CHARS = 200;
+const JSON_SHORT_ESCAPES = new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x22, 0x5c]); // \b \t \n \f \r \" \\
+
+/** Bytes one code point takes inside a JSON string sent as UTF-8 (escapes included). */
+function jsonBytes(cp) {
+  if (JSON_SHORT_ESCAPES.has(cp)) return 2;
+  if (cp < 0x20) return 6; // \u00XX
+  if (cp < 0x80) return 1;
+  if (cp < 0x800) return 2;
+  if (cp >= 0xd800 && cp <= 0xdfff) return 6; // a lone surrogate is escaped as \uDXXX
+  return cp < 0x10000 ? 3 : 4;
+}
+
+/** Bytes of value as a JSON string's content in UTF-8. */
+export function jsonStringBytes(value) {
+  let bytes = 0;
+  for (const ch of String(value)) bytes += jsonBytes(ch.codePointAt(0));
+  return bytes;
+}
+
+/** value cut to at most maxBytes of JSON-encoded UTF-8, on a code point boundary (never half a surrogate pair). */
+export function capBytes(value, maxBytes) {
+  const text = String(value || '');
+  let bytes = 0;
+  let end = 0;
+  for (const ch of text) { // iterates code points: a surrogate pair is one step
+    bytes += jsonBytes(ch.codePointAt(0));
+    if (bytes > maxBytes) return text.slice(0, end);
+    end += ch.length;
+  }
+  return text;
+}
+
+/** UTF-8 bytes of a string, as sent on the wire. */
+export function utf8Bytes(value) {
+  return new TextEncoder().encode(String(value)).length;
+}
+
+/** value cut to at most max code points (the backend's length limits count code points). */
+function capChars(value, max) {
+  return [...String(value)].slice(0, max).join('');
+}
 
 /** http(s) URL without trailing slashes, or null. */
 export function backendBase(url) {
@@ -27,22 +75,28 @@ export function buildBody(ticket, { refresh = false, manual = null } = {}) {
   for (const id of requester.identities || []) {
     if (id && id.type === 'email' && id.value && !emails.includes(id.value)) emails.push(id.value);
   }
-  if (requester.email && !emails.includes(requester.email)) emails.unshift(requester.email);
+  const primary = requester.email && String(requester.email).length <= MAX_EMAIL_CHARS ? requester.email : null;
+  if (primary && !emails.includes(primary)) emails.unshift(primary);
   const who = {};
-  if (requester.email) who.email = requester.email;
-  if (emails.length) who.emails = emails;
+  if (primary) who.email = primary;
+  // The backend takes at most MAX_EMAILS addresses of at most 254 characters: more would be a 400.
+  const usable = emails.filter((e) => String(e).length <= MAX_EMAIL_CHARS).slice(0, MAX_EMAILS);
+  if (usable.length) who.emails = usable;
   if (requester.externalId) who.external_id = String(requester.externalId);
-  if (requester.name) who.name = requester.name;
+  if (requester.name) who.name = capChars(requester.name, MAX_NAME_CHARS);
   const body = {
     requester: who,
     ticket: {
       id: Number(ticket.id) || null,
-      subject: String(ticket.subject || '').slice(0, 500),
-      text: String(ticket.description || '').slice(0, MAX_TEXT),
+      subject: capBytes(ticket.subject, MAX_SUBJECT_BYTES),
+      text: capBytes(ticket.description, MAX_TEXT_BYTES),
     },
     refresh: Boolean(refresh),
   };
   if (manual) body.manual_search = { kind: manual.kind, value: manual.value };
+  // Whatever else is long (names, many long addresses), the text gives way so the whole body fits.
+  const over = utf8Bytes(JSON.stringify(body)) - MAX_BODY_BYTES;
+  if (over > 0) body.ticket.text = capBytes(body.ticket.text, Math.max(0, jsonStringBytes(body.ticket.text) - over));
   return body;
 }
 
@@ -103,7 +157,8 @@ export function readResponse(response) {
     return { kind: 'ok', status, data: body };
   }
   const error = (body && body.error) || {};
-  const code = typeof error.code === 'string' ? error.code : status ? `http_${status}` : 'network';
+  let code = typeof error.code === 'string' ? error.code : status ? `http_${status}` : 'network';
+  if (status === 413) code = 'payload_too_large'; // Zendesk's proxy may answer 413 itself, without a body
   // 403 manual_search_off is a setting of the service, not a refused signature.
   if (status === 401 || (status === 403 && code !== 'manual_search_off')) return { kind: 'unauthorized', status, code };
   const retryAfter = Number(header(response, 'retry-after')) || null;

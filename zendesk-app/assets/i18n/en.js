@@ -44,6 +44,7 @@ export default {
   'error.generic': 'Something went wrong while loading the learner context.',
   'error.network': 'The backend could not be reached.',
   'error.no_zaf': 'Open this app from a Zendesk ticket.',
+  'error.payload_too_large': 'The backend refused the request as too large. Tell your Zendesk administrator.',
   'error.rate_limited': 'Too many requests. Try again in {seconds} s.',
   'error.manual_search_off': 'Manual search is turned off on the backend.',
   'error.no_identifier': 'The requester has no email address or external ID to look up. Search by another identifier:',

@@ -44,6 +44,7 @@ export default {
   'error.generic': 'Un problème est survenu lors du chargement du contexte de l’apprenant.',
   'error.network': 'Le backend est injoignable.',
   'error.no_zaf': 'Ouvrez cette application depuis un ticket Zendesk.',
+  'error.payload_too_large': 'Le backend a refusé la requête, trop volumineuse. Prévenez votre administrateur Zendesk.',
   'error.rate_limited': 'Trop de requêtes. Réessayez dans {seconds} s.',
   'error.manual_search_off': 'La recherche manuelle est désactivée sur le backend.',
   'error.no_identifier': 'Le demandeur n’a ni adresse e-mail ni ID externe à rechercher. Recherchez avec un autre identifiant :',

@@ -44,6 +44,7 @@ export default {
   'error.generic': '加载学员信息时出错。',
   'error.network': '无法连接后端。',
   'error.no_zaf': '请从 Zendesk 工单中打开此应用。',
+  'error.payload_too_large': '后端因请求过大而拒绝。请告知您的 Zendesk 管理员。',
   'error.rate_limited': '请求过多，请在 {seconds} 秒后重试。',
   'error.manual_search_off': '后端已关闭手动搜索。',
   'error.no_identifier': '请求者没有可用于查找的电子邮件地址或外部 ID。请使用其他标识搜索：',

@@ -47,7 +47,7 @@ export function notFound(ui, suggestions) {
 export function errorState(ui, error) {
   const { t } = ui;
   const known = ['timeout', 'network', 'bad_response', 'rate_limited', 'no_zaf', 'no_identifier', 'ticket_mismatch',
-    'ticket_required', 'manual_search_off', 'ticket_not_found', 'requester_not_found'];
+    'ticket_required', 'manual_search_off', 'ticket_not_found', 'requester_not_found', 'payload_too_large'];
   // Without a usable requester the manual search is the way forward (unless the service turned it off).
   const search = ['no_identifier', 'requester_not_found'].includes(error.code);
   const key = error.status === 429 ? 'rate_limited' : known.includes(error.code) ? error.code : 'generic';
