@@ -93,7 +93,7 @@ def cmd_alerts(settings: config.Settings, args: argparse.Namespace) -> int:
     if args.at and args.at > datetime.now(UTC).replace(tzinfo=None):
         raise Usage("--at is in the future")
     engine = open_warehouse(settings)
-    with closing(Http(settings)) as http, StopSignal() as stop:
+    with closing(Http(settings)) as http, StopSignal(active=args.watch) as stop:
         while True:
             at = args.at or datetime.now(UTC).replace(tzinfo=None)
             try:

@@ -79,7 +79,8 @@ class StopSignal:
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    def __init__(self) -> None:
+    def __init__(self, active: bool = True) -> None:
+        self.active = active  # inactive: signals keep their usual effect (a one-shot check just dies)
         self.event = threading.Event()
         self._previous: dict[int, object] = {}
 
@@ -93,7 +94,7 @@ class StopSignal:
         return self.event.wait(seconds)
 
     def __enter__(self) -> StopSignal:
-        if threading.current_thread() is threading.main_thread():  # Python only delivers signals there
+        if self.active and threading.current_thread() is threading.main_thread():  # signals go to main only
             for sig in self.SIGNALS:
                 self._previous[sig] = signal.signal(sig, self._handle)
         return self
