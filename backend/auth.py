@@ -129,7 +129,11 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
 
 
 def _strict_json(raw: bytes) -> object:
-    return json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+    """Parse raw strictly; any failure, including nesting too deep for the parser, is a ValueError."""
+    try:
+        return json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+    except (RecursionError, TypeError) as exc:
+        raise ValueError(f"unparseable JSON: {type(exc).__name__}") from None
 
 
 def _parse_payload(raw: bytes) -> dict:

@@ -139,6 +139,11 @@ def _hostile() -> list:
         "missing-aud": signed(aud=_DROP),
         "missing-iss": signed(iss=_DROP),
         "huge-token": signed(pad="x" * 5000),
+        # Nesting beyond the JSON parser's recursion limit, still under LC_JWT_MAX_BYTES.
+        "header-deeply-nested-array": raw_token(b"[" * 2900, claims()),
+        "header-deeply-nested-object": raw_token(b'{"a":' * 600, claims()),
+        "payload-deeply-nested-array": raw_token(HS, None, raw_payload=b"[" * 2900),
+        "payload-deeply-nested-in-object": raw_token(HS, None, raw_payload=b'{"sub":' + b"[" * 2800),
     }
     return [pytest.param(value, id=name) for name, value in cases.items()]
 
