@@ -141,7 +141,7 @@ def _hostile() -> list:
         "huge-token": signed(pad="x" * 5000),
         # Nesting beyond the JSON parser's recursion limit, still under LC_JWT_MAX_BYTES.
         "header-deeply-nested-array": raw_token(b"[" * 2900, claims()),
-        "header-deeply-nested-object": raw_token(b'{"a":' * 600, claims()),
+        "header-deeply-nested-in-object": raw_token(b'{"alg":' + b"[" * 2800, claims()),
         "payload-deeply-nested-array": raw_token(HS, None, raw_payload=b"[" * 2900),
         "payload-deeply-nested-in-object": raw_token(HS, None, raw_payload=b'{"sub":' + b"[" * 2800),
     }
