@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from backend import identify
 from backend.audit import AuditStore, AuditUnavailable
 from backend.auth import authenticate
 from backend.config import Settings
@@ -73,7 +74,8 @@ def _audit_refusal(state: State, agent: Agent, lookup: LookupRequest, exc: ApiEr
     if lookup.manual:
         identifiers.append((lookup.manual.kind, lookup.manual.value))
     result = LookupResult(body={}, identifiers=identifiers, manual=lookup.manual is not None,
-                          ticket_bound=state.settings.ticket_bound_active)
+                          ticket_bound=state.settings.ticket_bound_active,
+                          ticket_id=identify.ticket_id(agent, lookup))
     try:
         state.audit.record(agent, result, request_id=g.request_id, outcome=exc.code,
                            latency_ms=(time.perf_counter() - started) * 1000)

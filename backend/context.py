@@ -77,7 +77,8 @@ class ContextService:
         }
         return LookupResult(body=body, identifiers=identifiers, manual=request.manual is not None,
                             ticket_bound=ticket_bound, match_count=len(matches),
-                            section_statuses=dict(sections.status))
+                            section_statuses=dict(sections.status),
+                            ticket_id=identify.ticket_id(agent, request))
 
     def _find_learners(self, identifiers: list[tuple[str, str]], refresh: bool, deadline: Deadline,
                        sections: Sections) -> list[tuple[dict, list[dict]]]:

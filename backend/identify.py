@@ -26,12 +26,12 @@ def resolve(settings: Settings, zendesk: ZendeskClient | None, executor: Executo
     if request.manual is not None:
         return _manual(settings, request), False, None
     if settings.ticket_bound_active and zendesk is not None:
-        ticket_id = claimed if claimed is not None else sent
-        if ticket_id is None:
+        bound_ticket = ticket_id(agent, request)
+        if bound_ticket is None:
             raise BadRequest("ticket-bound mode needs the ticket id (token claim ticket_id)",
                              code="ticket_required")
         try:
-            requester = zendesk.requester(ticket_id, deadline, executor, request.refresh)
+            requester = zendesk.requester(bound_ticket, deadline, executor, request.refresh)
         except SourceError as exc:
             # Never fall back to the browser's identifiers: that is exactly what binding prevents.
             return [], True, exc.section_status
@@ -46,6 +46,11 @@ def resolve(settings: Settings, zendesk: ZendeskClient | None, executor: Executo
         raise BadRequest("give at least one identifier: requester email(s), external_id or manual_search",
                          code="no_identifier")
     return unique(ids), False, None
+
+
+def ticket_id(agent: Agent, request: LookupRequest) -> int | None:
+    """The ticket a lookup concerns: the token's claim, else the body's ticket.id (resolve checks both)."""
+    return agent.ticket_id if agent.ticket_id is not None else request.ticket_id
 
 
 def _manual(settings: Settings, request: LookupRequest) -> Identifiers:

@@ -45,3 +45,4 @@ class LookupResult:
     ticket_bound: bool = False
     match_count: int = 0
     section_statuses: dict[str, str] = field(default_factory=dict)
+    ticket_id: int | None = None  # the ticket the lookup concerns: the token's claim, else the body's

@@ -155,3 +155,42 @@ def test_refused_lookup_is_audited_with_its_error_code(tmp_path):
     assert row["outcome"] == resp.json["error"]["code"] and row["manual"] is True
     assert row["identifier_hashes"] == [identifier_hash("email", "b@example.com", KEY)]
     app.extensions["lc"].close()
+
+
+def test_sqlite_audit_commits_are_synced_to_disk(tmp_path):
+    # synchronous=FULL (2): a committed row survives a power cut, not only a process crash.
+    audit = AuditStore(f"sqlite:///{tmp_path / 'a.db'}", KEY)
+    with audit.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    audit.close()
+
+
+def test_ticket_id_from_the_body_is_audited_when_the_token_has_none(tmp_path, clean_sandbox):
+    zendesk = {"zendesk_url": clean_sandbox.url, "zendesk_email": "agent@demo.example",
+               "zendesk_api_token": "sandbox-zendesk-token"}
+    app = create_app(base_config(tmp_path, **zendesk))
+    try:
+        body = {"ticket": {"id": 1002}}
+        resp = app.test_client().post(URL, headers=bearer(token(ticket_id=None)), json=body)
+        assert resp.status_code == 200 and resp.json["ticket_bound"] is True
+        (row,) = app.extensions["lc"].audit.rows()
+        assert row["ticket_id"] == 1002
+        # Ticket 1002's requester was looked up (its two emails), not the browser's identifiers.
+        assert len(row["identifier_hashes"]) == 2
+    finally:
+        app.extensions["lc"].close()
+
+
+def test_refused_lookup_audits_the_body_ticket_id(tmp_path, clean_sandbox):
+    zendesk = {"zendesk_url": clean_sandbox.url, "zendesk_email": "agent@demo.example",
+               "zendesk_api_token": "sandbox-zendesk-token"}
+    app = create_app(base_config(tmp_path, **zendesk))
+    try:
+        body = {"ticket": {"id": 999999}}
+        resp = app.test_client().post(URL, headers=bearer(token(ticket_id=None)), json=body)
+        assert resp.status_code == 404
+        (row,) = app.extensions["lc"].audit.rows()
+        assert (row["ticket_id"], row["outcome"]) == (999999, "ticket_not_found")
+    finally:
+        app.extensions["lc"].close()
