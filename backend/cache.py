@@ -9,7 +9,6 @@ import time
 from typing import Protocol
 
 import redis
-from cachetools import TLRUCache
 
 log = logging.getLogger(__name__)
 
@@ -39,43 +38,73 @@ class Cache(Protocol):
 
 
 class MemoryCache:
-    """A per-process TTL cache (per-entry TTL), safe across threads."""
+    """A per-process TTL cache (per-entry TTL), safe across threads.
+
+    A plain dict of (expires_at, value) under a lock: a read is one lookup and one clock read, which
+    matters because a warm lookup reads a dozen keys. When full, expired entries go first, then the
+    oldest written (every entry expires within its TTL anyway)."""
 
     def __init__(self, ttl_s: int, maxsize: int = MEMORY_MAXSIZE):
         self.ttl_s = ttl_s
+        self.maxsize = maxsize
         self._lock = threading.Lock()
-        # Each entry is (ttl, value) so callers may give a shorter TTL than the default.
-        self._data: TLRUCache = TLRUCache(maxsize=maxsize, ttu=lambda _k, v, now: now + v[0],
-                                          timer=time.monotonic)
+        self._data: dict[str, tuple[float, object]] = {}
+
+    def _read(self, key: str, now: float) -> object | None:
+        entry = self._data.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= now:
+            del self._data[key]
+            return None
+        return entry[1]
+
+    def _write(self, key: str, value: object, expires_at: float) -> None:
+        self._data.pop(key, None)  # re-inserted last: the dict's order is the order of writes
+        self._data[key] = (expires_at, value)
+        if len(self._data) > self.maxsize:
+            now = time.monotonic()
+            for stale in [k for k, (at, _) in self._data.items() if at <= now]:
+                del self._data[stale]
+            # Down to 90 % so that the scan above runs once per many writes, not on every one.
+            while len(self._data) > self.maxsize * 0.9:
+                del self._data[next(iter(self._data))]
 
     def get(self, key: str) -> object | None:
         """The value, or None when absent or expired."""
+        now = time.monotonic()
         with self._lock:
-            entry = self._data.get(key)
-        return None if entry is None else entry[1]
+            return self._read(key, now)
 
     def set(self, key: str, value: object, ttl_s: int | None = None) -> None:
         """Store value for ttl_s seconds (default: the cache's TTL)."""
         ttl = self.ttl_s if ttl_s is None else ttl_s
         if ttl <= 0:
             return
+        expires_at = time.monotonic() + ttl
         with self._lock:
-            self._data[key] = (ttl, value)
+            self._write(key, value, expires_at)
 
     def get_many(self, keys: list[str]) -> dict[str, object]:
         """{key: value} for the keys present and unexpired."""
+        now = time.monotonic()
+        found = {}
         with self._lock:
-            entries = [(key, self._data.get(key)) for key in keys]
-        return {key: entry[1] for key, entry in entries if entry is not None}
+            for key in keys:
+                value = self._read(key, now)
+                if value is not None:
+                    found[key] = value
+        return found
 
     def set_many(self, items: dict[str, object], ttl_s: int | None = None) -> None:
         """Store every item for ttl_s seconds (default: the cache's TTL)."""
         ttl = self.ttl_s if ttl_s is None else ttl_s
         if ttl <= 0:
             return
+        expires_at = time.monotonic() + ttl
         with self._lock:
             for key, value in items.items():
-                self._data[key] = (ttl, value)
+                self._write(key, value, expires_at)
 
     def close(self) -> None:
         """Drop everything."""

@@ -56,6 +56,15 @@ def test_zero_ttl_stores_nothing(cache):
     assert cache.get("none") is None
 
 
+def test_memory_cache_is_bounded_and_drops_the_oldest_writes_first():
+    cache = MemoryCache(ttl_s=60, maxsize=10)
+    for i in range(11):
+        cache.set(f"k{i}", i)
+    assert cache.get("k10") == 10 and cache.get("k9") == 9
+    assert cache.get("k0") is None
+    assert len(cache.get_many([f"k{i}" for i in range(11)])) <= 10
+
+
 def test_redis_keys_carry_the_prefix_and_no_plain_identifier(redis_cache):
     key = cache_key("learners", "email", "amelie.durand@example.fr")
     redis_cache.set(key, {"x": 1})
