@@ -96,7 +96,14 @@ class SourceClient:
             retry=retry_if_exception(_retryable),
             reraise=True,
         )
-        return retrying(self._attempt, path, params, deadline, allow_404)
+        failures: list[SourceError] = []
+        try:
+            return retrying(self._attempt, path, params, deadline, allow_404, failures)
+        except CircuitOpen:
+            if failures:
+                # Other calls opened the breaker between this call's attempts: its own failure says why.
+                raise failures[-1] from None
+            raise
 
     @staticmethod
     def _deadline_stop(deadline: Deadline) -> Callable[[Any], bool]:
@@ -104,21 +111,27 @@ class SourceClient:
             return deadline.remaining() - state.upcoming_sleep < MIN_ATTEMPT_S
         return stop
 
-    def _attempt(self, path: str, params: dict | None, deadline: Deadline, allow_404: bool) -> Any:
-        self._refuse_if_open()
+    def _attempt(self, path: str, params: dict | None, deadline: Deadline, allow_404: bool,
+                 failures: list[SourceError]) -> Any:
+        self._refuse_if_open()  # the only refusal: before any I/O
         remaining = deadline.remaining()
         if remaining < MIN_ATTEMPT_S / 2:
             raise SourceTimeout(self.system, "deadline reached before the call")
         try:
             outcome: object = self._request(path, params, remaining, allow_404)
         except SourceError as exc:
+            failures.append(exc)
             outcome = exc
         # pybreaker holds its lock for the whole guarded call, which would serialise every request to
         # this system; so the request runs outside and only its outcome is replayed through the breaker.
         try:
             return self.breaker.call(_replay, outcome)
         except pybreaker.CircuitBreakerError:
-            raise CircuitOpen(self.system, "circuit open") from None
+            # Concurrent calls opened the breaker while this one ran: its outcome still stands (a
+            # success keeps its data, a failure its own kind); only later calls are refused.
+            if isinstance(outcome, SourceError):
+                raise outcome from None
+            return outcome
 
     def _refuse_if_open(self) -> None:
         opened_at = self._opened.opened_at

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -9,7 +10,7 @@ from backend.context import ContextService
 from backend.errors import SourceBadResponse, SourceTimeout, SourceUnavailable
 from backend.lookup import Agent, LookupRequest
 from backend.sources import enrolments, learners
-from backend.sources.http import Deadline, SourceClient
+from backend.sources.http import CircuitOpen, Deadline, SourceClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import calls, forget_calls, settings_for
 from tests.servers import free_port
@@ -23,6 +24,16 @@ SECTION = {"learners": "learner", "enrolments": "enrolments", "courses": "course
 DEADLINE_MS, CALL_TIMEOUT_MS, SLOW_MS = 2500, 1500, 10_000
 EXPECTED = {"latency": "timeout", "hang": "timeout", "error": "unavailable", "reset": "unavailable",
             "garbage": "error"}
+
+
+def wait_in_flight(sandbox, system: str) -> None:
+    """Wait until the sandbox holds a call to system (bounded: 5 s)."""
+    for _ in range(250):
+        state = sandbox.session.get(f"{sandbox.url}/_sandbox/faults", timeout=5).json()
+        if state.get("in_flight", {}).get(system):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"no call to {system} in flight")
 
 
 @pytest.fixture
@@ -105,6 +116,19 @@ def test_breaker_half_opens_after_reset_and_closes_on_success(make_service, clea
     assert len(calls(clean_sandbox, "enrolments")) == 1
     time.sleep(3.1)  # the breaker's reset time: the next call is the half-open trial
     assert sam(svc, refresh=True)["sections"]["enrolments"]["status"] == "ok"
+
+
+@pytest.mark.parametrize("kind", ["hang", "latency"])
+def test_concurrent_timeouts_that_open_the_breaker_still_show_timeout(kind, make_service, clean_sandbox):
+    # Sam's four payments calls time out together; the breaker opens after two of them. The other two
+    # (and every refused retry) are still timeouts of this lookup, not a refusal by an open circuit.
+    svc = make_service(breaker_failures=2, breaker_reset_s=60)
+    clean_sandbox.fault("payments", kind, ms=SLOW_MS if kind == "latency" else None)
+    body = sam(svc)
+    assert body["sections"]["payments"]["status"] == "timeout"
+    assert body["sections"]["enrolments"]["status"] == "ok"
+    clean_sandbox.clear_faults()  # releases the held calls so the log is complete
+    assert len(calls(clean_sandbox, "payments")) == 4  # the retries were refused before any I/O
 
 
 def overlaps(a: dict, b: dict) -> bool:
@@ -205,6 +229,22 @@ class TestClient:
             client.close()
         assert len(items) == 150 and len({e["id"] for e in items}) == 150 and total == P.HEAVY_ENROLMENTS
         assert len(calls(clean_sandbox, "enrolments")) == 2
+
+    def test_a_success_in_flight_when_the_breaker_opens_keeps_its_data(self, clean_sandbox):
+        client = SourceClient("learners", clean_sandbox.system_url("learners"), token=TOKEN, retries=0)
+        clean_sandbox.fault("learners", "latency", ms=400)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            try:
+                pending = pool.submit(learners.by_email, client, P.SAM_EMAIL, Deadline(5000))
+                wait_in_flight(clean_sandbox, "learners")
+                client.breaker.open()  # as failures of concurrent calls would
+                [learner] = pending.result()
+                assert learner["id"] == P.SAM_ID
+                with pytest.raises(CircuitOpen):  # later calls are refused before any I/O
+                    learners.by_email(client, P.SAM_EMAIL, Deadline(5000))
+            finally:
+                client.close()
+        assert len(calls(clean_sandbox, "learners")) == 1
 
     def test_connection_refused_is_unavailable(self):
         client = SourceClient("learners", f"http://127.0.0.1:{free_port()}", retries=0)
