@@ -48,7 +48,10 @@ def json_body(max_bytes: int) -> object:
     raw = request.get_data(cache=True)  # a streamed body is cut at max_bytes + 1 (see install)
     if len(raw) > max_bytes:
         raise PayloadTooLarge(f"The body exceeds {max_bytes} bytes.")
-    parsed = request.get_json(silent=True)
+    try:
+        parsed = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than the parser's recursion limit; silent only covers ValueError
+        parsed = None
     if parsed is None:
         raise BadRequest("The body is not valid JSON.", code="invalid_json")
     return parsed
@@ -59,6 +62,9 @@ def install(app: Flask, max_body_bytes: int) -> None:
     # One byte of slack: werkzeug cuts a streamed (chunked) body at this size without an error,
     # so a body that reaches it is known to be over the limit (json_body checks the length).
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes + 1
+    # No automatic OPTIONS answers (an empty text/html 200): the proxy calls server to server and
+    # there is no CORS, so OPTIONS is a 405 in the JSON envelope with Allow like any other method.
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
 
     @app.before_request
     def _start() -> Response | None:
@@ -89,7 +95,8 @@ def install(app: Flask, max_body_bytes: int) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
-        headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else None
+        allowed = getattr(exc, "valid_methods", None)
+        headers = {"Allow": ", ".join(sorted(allowed))} if allowed else None
         message = exc.description or exc.name
         if status == 400:
             message = "The request is malformed."

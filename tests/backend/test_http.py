@@ -122,6 +122,30 @@ def test_malformed_json_is_400_invalid_json(client, raw):
     assert_envelope(post(client, raw), 400, "invalid_json")
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param("[" * 5000, id="unclosed-deep-array"),
+        pytest.param("[" * 5000 + "]" * 5000, id="closed-deep-array"),
+        pytest.param('{"requester": {"email": ' + "[" * 5000 + "]" * 5000 + "}}", id="deep-inside-object"),
+        pytest.param('{"ticket": ' + '{"a": ' * 2000 + "1" + "}" * 2000 + "}", id="deep-objects"),
+    ],
+)
+def test_json_nested_beyond_the_parser_limit_is_400_invalid_json(client, raw):
+    assert_envelope(post(client, raw), 400, "invalid_json")
+
+
+@pytest.mark.parametrize("path, allow", [(URL, "POST"), ("/healthz", "GET, HEAD")])
+def test_options_is_405_in_the_envelope_with_allow_and_no_cors(client, path, allow):
+    resp = client.options(path, headers={"Origin": "https://evil.example",
+                                         "Access-Control-Request-Method": "POST"})
+    assert_envelope(resp, 405, "method_not_allowed")
+    assert resp.headers["Allow"] == allow
+    for name, value in SECURITY.items():
+        assert resp.headers[name] == value
+    assert not [h for h in resp.headers.keys() if h.lower().startswith("access-control-")]
+
+
 @pytest.mark.parametrize("raw", ["[]", "3", '"text"', "null"])
 def test_json_that_is_not_an_object_is_400(client, raw):
     resp = post(client, raw)
