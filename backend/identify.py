@@ -5,11 +5,10 @@ from concurrent.futures import Executor
 
 from backend.config import Settings
 from backend.errors import BadRequest, Forbidden, SourceError
-from backend.lookup import Agent, LookupRequest
+from backend.lookup import Agent, LookupRequest, ManualSearch
 from backend.sources.http import Deadline
 from backend.zendesk import ZendeskClient
 
-MANUAL_KINDS = ("email", "learner_id", "order_id")
 Identifiers = list[tuple[str, str]]
 
 
@@ -24,7 +23,7 @@ def resolve(settings: Settings, zendesk: ZendeskClient | None, executor: Executo
         raise BadRequest("ticket.id does not match the ticket the token was issued for",
                          code="ticket_mismatch")
     if request.manual is not None:
-        return _manual(settings, request), False, None
+        return _manual(settings, request.manual), False, None
     if settings.ticket_bound_active and zendesk is not None:
         bound_ticket = ticket_id(agent, request)
         if bound_ticket is None:
@@ -53,15 +52,10 @@ def ticket_id(agent: Agent, request: LookupRequest) -> int | None:
     return agent.ticket_id if agent.ticket_id is not None else request.ticket_id
 
 
-def _manual(settings: Settings, request: LookupRequest) -> Identifiers:
-    manual = request.manual
-    if manual is None:
-        raise BadRequest("manual_search is missing", code="no_identifier")
+def _manual(settings: Settings, manual: ManualSearch) -> Identifiers:
+    # manual.kind is email, learner_id or order_id: the request schema (OneOf) refuses any other.
     if not settings.manual_search:
         raise Forbidden("manual search is switched off by the administrator", code="manual_search_off")
-    if manual.kind not in MANUAL_KINDS:
-        raise BadRequest(f"manual_search.kind must be one of {', '.join(MANUAL_KINDS)}",
-                         code="bad_manual_search")
     value = manual.value.strip()
     if not value:
         raise BadRequest("manual_search.value is empty", code="no_identifier")
