@@ -5,7 +5,10 @@ import sys
 
 from backend.config import ConfigError, load, server_options
 
-_options = server_options()
+try:
+    _options, _option_problems = server_options(), []
+except ConfigError as _exc:  # reported with the other settings' problems by on_starting
+    _options, _option_problems = server_options({}), _exc.problems
 wsgi_app = "backend.wsgi:app"
 bind = _options["bind"]
 workers = _options["workers"]  # one per core on the 2-core target
@@ -33,10 +36,13 @@ limit_request_field_size = 8190
 
 def on_starting(server) -> None:
     """Validate LC_* once in the master so a bad environment stops gunicorn with a clear message."""
+    problems = list(_option_problems)
     try:
         load()
     except ConfigError as exc:
-        sys.stderr.write(f"learner-context backend cannot start: {exc}\n")
+        problems += exc.problems
+    if problems:
+        sys.stderr.write(f"learner-context backend cannot start: {ConfigError(problems)}\n")
         sys.exit(1)
 
 

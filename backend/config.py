@@ -1,6 +1,7 @@
 """Every LC_* setting of the backend, read from the environment and validated once."""
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -155,6 +156,33 @@ def _check(s: Settings) -> list[str]:
             problems.append(f"LC_{name.upper()}: must be positive")
     if s.retries < 0:
         problems.append("LC_RETRIES: must be >= 0")
+    return problems + _check_formats(s)
+
+
+def _check_formats(s: Settings) -> list[str]:
+    """Settings parsed by libraries later: refused here, so a typo stops start-up with one message.
+    The values are not echoed: URLs may carry passwords."""
+    # Imported here: `import backend.config` stays cheap for jobs and scripts.
+    from limits import parse as parse_limit
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    problems = []
+    try:
+        if parse_limit(s.rate_limit).amount <= 0:
+            problems.append("LC_RATE_LIMIT: the amount must be positive, e.g. 120/minute")
+    except ValueError:
+        problems.append("LC_RATE_LIMIT: not a rate such as 120/minute or 10 per second")
+    try:
+        backend = make_url(s.database_url).get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            problems.append("LC_DATABASE_URL: must be a sqlite:// or postgresql:// URL")
+    except ArgumentError:
+        problems.append("LC_DATABASE_URL: not a database URL (sqlite:///path or postgresql+psycopg://...)")
+    if s.redis_url and not s.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        problems.append("LC_REDIS_URL: must be a redis://, rediss:// or unix:// URL (or empty: no Redis)")
+    if s.log_level.upper() not in logging.getLevelNamesMapping():
+        problems.append("LC_LOG_LEVEL: must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
     return problems
 
 
@@ -177,7 +205,21 @@ def token_defaults(environ: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def server_options(environ: Mapping[str, str] | None = None) -> dict[str, object]:
-    """gunicorn's bind/workers/threads from LC_BIND, LC_WORKERS, LC_THREADS (2-core defaults)."""
+    """gunicorn's bind/workers/threads from LC_BIND, LC_WORKERS, LC_THREADS (2-core defaults);
+    ConfigError when a count is not a positive integer."""
     environ = os.environ if environ is None else environ
-    return {"bind": environ.get("LC_BIND", "127.0.0.1:8000"), "workers": int(environ.get("LC_WORKERS", "2")),
-            "threads": int(environ.get("LC_THREADS", "8"))}
+    options: dict[str, object] = {"bind": environ.get("LC_BIND", "").strip() or "127.0.0.1:8000"}
+    problems = []
+    for name, default in (("workers", 2), ("threads", 8)):
+        raw = environ.get(f"LC_{name.upper()}", "").strip()
+        try:
+            value = int(raw) if raw else default
+        except ValueError:
+            value = default
+            problems.append(f"LC_{name.upper()}: must be a whole number")
+        if value <= 0:
+            problems.append(f"LC_{name.upper()}: must be positive")
+        options[name] = value
+    if problems:
+        raise ConfigError(problems)
+    return options

@@ -71,6 +71,25 @@ def test_a_bad_environment_stops_gunicorn_with_a_clear_message(tmp_path):
     assert "too-short" not in proc.stderr  # the secret itself is never printed
 
 
+def test_malformed_settings_stop_gunicorn_with_one_message_and_no_traceback(tmp_path):
+    env = gunicorn_env(tmp_path, LC_WORKERS="two", LC_THREADS="0", LC_RATE_LIMIT="lots",
+                       LC_DATABASE_URL="notaurl", LC_REDIS_URL="notaurl", LC_LOG_LEVEL="loud")
+    proc = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.count("learner-context backend cannot start") == 1
+    for var in ("LC_WORKERS", "LC_THREADS", "LC_RATE_LIMIT", "LC_DATABASE_URL", "LC_REDIS_URL",
+                "LC_LOG_LEVEL"):
+        assert f"  - {var}:" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_a_streamed_body_over_the_limit_is_413_json(server):
     host, port = server.url.removeprefix("http://").split(":")
     token = sign(secret=DEV_SECRET, iss="https://demo.zendesk.com", aud="learner-context", sub="1")

@@ -1,0 +1,80 @@
+"""Start-up validation of the LC_* settings: every mistake is a ConfigError naming it, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.config import ConfigError, load, server_options
+
+CLOSED = "http://127.0.0.1:9"
+VALID = {
+    "LC_ENV": "test",
+    "LC_JWT_SECRETS": "s" * 40,
+    "LC_JWT_ISSUERS": "https://acme.zendesk.com",
+    "LC_AUDIT_HASH_KEY": "k",
+    "LC_LEARNER_API_URL": f"{CLOSED}/l",
+    "LC_ENROLMENT_API_URL": f"{CLOSED}/e",
+    "LC_COURSE_API_URL": f"{CLOSED}/c",
+    "LC_PAYMENT_API_URL": f"{CLOSED}/p",
+}
+
+
+def test_the_valid_environment_loads():
+    settings = load(VALID)
+    assert settings.rate_limit == "120/minute" and settings.log_level == "INFO"
+
+
+@pytest.mark.parametrize(
+    "var, value",
+    [
+        ("LC_RATE_LIMIT", "lots"),
+        ("LC_RATE_LIMIT", "0/minute"),
+        ("LC_DATABASE_URL", "notaurl"),
+        ("LC_DATABASE_URL", "mysql://audit@db/audit"),
+        ("LC_REDIS_URL", "notaurl"),
+        ("LC_REDIS_URL", "http://127.0.0.1:6379/0"),
+        ("LC_LOG_LEVEL", "loud"),
+    ],
+)
+def test_a_malformed_setting_is_a_config_error_naming_it(var, value):
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, var: value})
+    assert [p for p in caught.value.problems if p.startswith(f"{var}:")]
+    assert str(caught.value).startswith("invalid configuration:")
+
+
+@pytest.mark.parametrize(
+    "var, value",
+    [
+        ("LC_RATE_LIMIT", "10 per second"),
+        ("LC_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+        ("LC_REDIS_URL", "rediss://cache.internal:6380/2"),
+        ("LC_REDIS_URL", "unix:///run/redis.sock"),
+        ("LC_LOG_LEVEL", "warning"),
+    ],
+)
+def test_well_formed_values_are_accepted(var, value):
+    load({**VALID, var: value})
+
+
+def test_every_problem_is_listed_in_one_error_without_echoing_urls():
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, "LC_RATE_LIMIT": "lots", "LC_DATABASE_URL": "pg:secret-password@db",
+              "LC_LOG_LEVEL": "loud"})
+    named = [p.split(":", 1)[0] for p in caught.value.problems]
+    assert named == ["LC_RATE_LIMIT", "LC_DATABASE_URL", "LC_LOG_LEVEL"]
+    assert "secret-password" not in str(caught.value)
+
+
+@pytest.mark.parametrize("var", ["LC_WORKERS", "LC_THREADS"])
+@pytest.mark.parametrize("value", ["two", "0", "-1"])
+def test_server_counts_must_be_positive_integers(var, value):
+    with pytest.raises(ConfigError) as caught:
+        server_options({var: value})
+    assert [p.split(":", 1)[0] for p in caught.value.problems] == [var]
+
+
+def test_server_options_defaults_and_values():
+    assert server_options({}) == {"bind": "127.0.0.1:8000", "workers": 2, "threads": 8}
+    assert server_options({"LC_BIND": "0.0.0.0:9000", "LC_WORKERS": "3", "LC_THREADS": " 4 "}) == {
+        "bind": "0.0.0.0:9000", "workers": 3, "threads": 4}
