@@ -63,6 +63,8 @@ class ContextService:
         # Learner ids are detected too, but the contract reports course and order references only.
         refs = [r for r in references.detect(request.subject, request.text) if r["kind"] != "learner"]
         found = self._find_learners(identifiers, request.refresh, deadline, sections)
+        if not found and sections.status["learner"] != "ok":
+            sections.learner_lookup_failed()  # nobody to ask the other systems about: say why
         ref_orders = [r["value"] for r in refs if r["kind"] == "order"][:MAX_REFERENCED_ORDERS]
         records, orders_by_id = self._fetch_records(found, ref_orders, request.refresh, deadline, sections)
         matches = [build(r, len(records), now, self.policy) for r in records]

@@ -37,6 +37,14 @@ class Sections:
         if _RANK.get(status, 1) > _RANK[self.status[section]]:
             self.status[section] = status
 
+    def learner_lookup_failed(self) -> None:
+        """No account was found because the learner lookup failed: the sections that depend on it were
+        never asked, so they carry the learner section's status (not "ok"), with as_of null."""
+        status = self.status["learner"]
+        for section in SECTIONS[1:]:
+            if self.as_of[section] is None:
+                self.failed(section, status)
+
     def body(self) -> dict:
         """{"learner": {"status", "as_of"}, ...} as in docs/contracts.md section 4."""
         return {name: {"status": self.status[name], "as_of": self.as_of[name]} for name in SECTIONS}

@@ -167,6 +167,9 @@ class TestPersonas:
     def test_nobody_is_not_found(self, service):
         body = lookup(service, P.NOBODY_EMAIL)
         assert body["matches"] == [] and all_ok(body)
+        # The learners system answered "nobody": the other sections were never asked, which is ok.
+        never_asked = ("enrolments", "courses", "payments")
+        assert [body["sections"][name]["as_of"] for name in never_asked] == [None] * 3
         assert body["suggested_tags"] == ["lc_not_found"]
 
 
@@ -258,7 +261,10 @@ class TestTicketBound:
         agent = Agent(iss=AGENT.iss, sub="42", ticket_id=1003)
         body = bound_service.lookup(LookupRequest(emails=(P.AMELIE_EMAIL,)), agent).body
         assert body["matches"] == []
-        assert body["sections"]["learner"]["status"] == "unavailable"
+        # Nobody could be asked about: every section carries the failure, none pretends to be ok.
+        assert {name: s["status"] for name, s in body["sections"].items()} == {
+            "learner": "unavailable", "enrolments": "unavailable", "courses": "unavailable",
+            "payments": "unavailable"}
 
     def test_requester_resolution_is_cached_briefly(self, bound_service, clean_sandbox):
         agent = Agent(iss=AGENT.iss, sub="42", ticket_id=1004)
