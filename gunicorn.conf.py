@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+from gunicorn.glogging import Logger
+
 from backend.config import ConfigError, load, server_options
 
 try:
@@ -28,6 +30,20 @@ logconfig_dict = {
                  for name in ("console", "error_console")},
     "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False}},
 }
+
+
+class _Logger(Logger):
+    """gunicorn's logger, with the access log on only when `accesslog` is set.
+
+    gunicorn counts any logconfig_dict as "access log configured" and then builds every request's
+    access-log atoms (a dict of all request/response headers and the WSGI environ) only to hand
+    them to a logger that writes nowhere: measurably part of a warm lookup's CPU time."""
+
+    def _compute_access_log_enabled(self) -> bool:
+        return bool(self.cfg.accesslog)
+
+
+logger_class = _Logger
 control_socket_disable = True  # one fixed socket path would collide between instances (tests, bench)
 limit_request_line = 4096
 limit_request_fields = 50
