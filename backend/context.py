@@ -15,7 +15,7 @@ from backend.catalogue import Catalogue
 from backend.config import Settings
 from backend.derive import Policy
 from backend.errors import SourceError
-from backend.fanout import Call, Fanout, Sections, cached
+from backend.fanout import Call, Fanout, Sections, cached, fanout_budget_ms
 from backend.lookup import Agent, LookupRequest, LookupResult
 from backend.match import Records, build
 from backend.sources import courses, enrolments, learners, payments
@@ -53,7 +53,8 @@ class ContextService:
     def lookup(self, request: LookupRequest, agent: Agent) -> LookupResult:
         """The learner context for the ticket's requester (or a manual search), never raising for a
         failing system; ApiError only for the caller's mistakes."""
-        deadline = Deadline(self.settings.deadline_ms)
+        # The calls stop early enough for the answer (matches, audit commit) to leave within the deadline.
+        deadline = Deadline(fanout_budget_ms(self.settings.deadline_ms))
         now = datetime.now(UTC)
         sections = Sections()
         identifiers, ticket_bound, failed = identify.resolve(self.settings, self.zendesk, self.executor,
