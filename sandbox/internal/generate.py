@@ -11,6 +11,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+from sandbox import datafile
 from sandbox.internal import catalogue, commerce, people, persona_rows, schema
 
 log = logging.getLogger("sandbox.generate")
@@ -63,16 +64,7 @@ def build(path: Path, seed: int) -> None:
 
 def is_current(path: Path, seed: int) -> bool:
     """True when path holds data of this schema version and seed."""
-    if not path.exists():
-        return False
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False
+    meta = datafile.read_meta(path)
     return meta.get("schema_version") == data_version() and meta.get("seed") == str(seed)
 
 

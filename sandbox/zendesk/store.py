@@ -5,6 +5,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from sandbox import datafile
+
 SCHEMA_VERSION = "zendesk-3"  # bump on any change to the generator: older files are then rebuilt
 DB_NAME = "zendesk.db"
 
@@ -89,12 +91,5 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def read_meta(path: Path) -> dict[str, str]:
     """The meta table of an existing database ({} if it is unreadable or from another schema)."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return {}
+    meta = datafile.read_meta(path)
     return meta if meta.get("schema") == SCHEMA_VERSION else {}
