@@ -131,12 +131,27 @@ def _replace(settings: Settings, **changes: object) -> Settings:
     return replace(settings, **changes)
 
 
+def _unusable_secrets(secrets: tuple[str, ...]) -> list[str]:
+    """Secrets PyJWT refuses as HMAC keys (PEM, SSH or JWK text): every token would fail at run time."""
+    from jwt import InvalidKeyError
+    from jwt.algorithms import HMACAlgorithm
+
+    bad = []
+    for index, secret in enumerate(secrets):
+        try:
+            HMACAlgorithm(HMACAlgorithm.SHA256).prepare_key(secret)
+        except InvalidKeyError:
+            bad.append(index)
+    return [f"LC_JWT_SECRETS: secret(s) #{bad} look like a public key or JWK, not an HMAC secret"] if bad else []
+
+
 def _check(s: Settings) -> list[str]:
     problems = []
     if s.env not in ("development", "production", "test"):
         problems.append("LC_ENV: must be development, test or production")
     if not s.jwt_secrets:
         problems.append("LC_JWT_SECRETS: required (comma-separated, the first is current)")
+    problems += _unusable_secrets(s.jwt_secrets)
     if not s.development:
         short = [i for i, secret in enumerate(s.jwt_secrets) if len(secret.encode()) < MIN_SECRET_BYTES]
         if short:
