@@ -1,6 +1,7 @@
 """The pure rules the agent acts on: refunds, who pays, deadlines, flags, tags, reference links."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,13 +29,21 @@ def parse_time(value: str | None) -> datetime | None:
     """ISO 8601 (with Z) to an aware datetime; None or garbage gives None."""
     if not value or not isinstance(value, str):
         return None
+    return _parse_time(value)
+
+
+# The rules re-run on every lookup (they depend on the time) over the same cached records, so the
+# same few hundred timestamps are parsed and formatted again and again: remembered per process.
+@functools.lru_cache(maxsize=16384)
+def _parse_time(value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (TypeError, ValueError):
+    except ValueError:
         return None
     return parsed if parsed.tzinfo else None
 
 
+@functools.lru_cache(maxsize=16384)
 def iso(moment: datetime | None) -> str | None:
     """An aware datetime as ISO 8601 UTC with Z, seconds precision."""
     return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -79,19 +88,20 @@ def refund_eligibility(order: dict, enrolments: list[dict] | None, now: datetime
     if paid_at is None:
         return {"eligible": False, "reason": "unknown_payment_date", "until": None}
     until = paid_at + timedelta(days=policy.refund_window_days)
+    until_text = iso(until)
     if now > until:
-        return {"eligible": False, "reason": "window_expired", "until": iso(until)}
+        return {"eligible": False, "reason": "window_expired", "until": until_text}
     product = order.get("product") or {}
     if product.get("enrolment_id") or product.get("course_id"):
         enrolment = related_enrolment(order, enrolments or [])
         if enrolment is None:
             # Enrolments failed or the enrolment lies beyond the fetched page: cannot promise a refund.
-            return {"eligible": False, "reason": "enrolment_unknown", "until": iso(until)}
+            return {"eligible": False, "reason": "enrolment_unknown", "until": until_text}
         if (enrolment.get("certificate") or {}).get("status") == "earned":
-            return {"eligible": False, "reason": "certificate_earned", "until": iso(until)}
+            return {"eligible": False, "reason": "certificate_earned", "until": until_text}
         if (enrolment.get("progress_pct") or 0) >= policy.refund_max_progress_pct:
-            return {"eligible": False, "reason": "progress_too_high", "until": iso(until)}
-    return {"eligible": True, "reason": "within_policy", "until": iso(until)}
+            return {"eligible": False, "reason": "progress_too_high", "until": until_text}
+    return {"eligible": True, "reason": "within_policy", "until": until_text}
 
 
 def subscription_status(sub: dict, now: datetime) -> str:

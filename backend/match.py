@@ -32,7 +32,8 @@ def build(records: Records, account_count: int, now: datetime, policy: Policy) -
     """The match dict: learner, why it matched, capped lists with totals, payer, deadlines, flags."""
     cap = policy.max_items
     raw_enrolments = (records.enrolments or [])[:cap]
-    enrolments = [_enrolment(e, records.courses, now) for e in raw_enrolments]
+    upcoming = [derive.upcoming_deadlines(e, now) for e in raw_enrolments]  # used twice below
+    enrolments = [_enrolment(e, records.courses, u) for e, u in zip(raw_enrolments, upcoming, strict=True)]
     payments = [_payment(o, raw_enrolments if records.enrolments is not None else None, now, policy)
                 for o in (records.orders or [])[:cap]]
     subscriptions = [_subscription(s, now) for s in (records.subscriptions or [])[:cap]]
@@ -51,7 +52,7 @@ def build(records: Records, account_count: int, now: datetime, policy: Policy) -
         "payments_total": len(payments) if records.orders_total is None else records.orders_total,
         "subscriptions": subscriptions,
         "payer": who_pays,
-        "next_deadlines": _next_deadlines(raw_enrolments, records.courses, now)[:cap],
+        "next_deadlines": _next_deadlines(raw_enrolments, upcoming, records.courses)[:cap],
         "flags": derive.flags(records.learner, payments, subscriptions, who_pays or {}, aids, enrolments,
                               account_count, now, policy),
     }
@@ -64,8 +65,7 @@ def _course(course_id: str | None, courses: dict[str, dict]) -> dict:
             "language": course.get("language")}
 
 
-def _enrolment(enrolment: dict, courses: dict[str, dict], now: datetime) -> dict:
-    upcoming = derive.upcoming_deadlines(enrolment, now)
+def _enrolment(enrolment: dict, courses: dict[str, dict], upcoming: list[dict]) -> dict:
     return {
         "id": enrolment.get("id"),
         "course": _course(enrolment.get("course_id"), courses),
@@ -104,11 +104,12 @@ def _subscription(sub: dict, now: datetime) -> dict:
             "currency": sub.get("currency")}
 
 
-def _next_deadlines(enrolments: list[dict], courses: dict[str, dict], now: datetime) -> list[dict]:
+def _next_deadlines(enrolments: list[dict], upcoming: list[list[dict]],
+                    courses: dict[str, dict]) -> list[dict]:
     rows = []
-    for enrolment in enrolments:
+    for enrolment, deadlines in zip(enrolments, upcoming, strict=True):
         title = (courses.get(enrolment.get("course_id") or "") or {}).get("title")
-        for deadline in derive.upcoming_deadlines(enrolment, now):
+        for deadline in deadlines:
             rows.append({"enrolment_id": enrolment.get("id"), "course_id": enrolment.get("course_id"),
                          "course_title": title, "title": deadline["title"], "due_at": deadline["due_at"]})
     rows.sort(key=lambda row: row["due_at"])
