@@ -8,6 +8,7 @@ from flask import Flask
 
 from backend import logs, web
 from backend.config import Settings, load
+from backend.jsonio import OrjsonProvider
 
 _SETTING_NAMES = {f.name for f in fields(Settings)}
 
@@ -27,6 +28,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     settings = load(**{k: v for k, v in config.items() if k in _SETTING_NAMES})
     logs.configure(settings.log_level)
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.json.sort_keys = False  # keep the contract's field order
     app.config.update({k: v for k, v in config.items() if k not in _SETTING_NAMES})
     web.install(app, settings.max_body_bytes)

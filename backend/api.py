@@ -17,7 +17,7 @@ from backend.errors import ApiError
 from backend.lookup import Agent, LookupRequest, LookupResult
 from backend.ratelimit import RateLimiter
 from backend.schemas import openapi_spec, parse_lookup
-from backend.web import json_body
+from backend.web import AGENT_KEY, json_body
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -48,7 +48,7 @@ def learner_context() -> ResponseReturnValue:
     state: State = current_app.extensions["lc"]
     settings = state.settings
     agent = authenticate(request.headers.getlist("Authorization"), settings)
-    g.agent_sub = agent.sub
+    request.environ[AGENT_KEY] = agent.sub  # for the request's log line (web.RequestEnvelope)
     state.limiter.check(agent)
     payload = json_body(settings.max_body_bytes)
     # In ticket-bound mode the requester comes from the ticket; the context layer insists on its id.

@@ -142,7 +142,9 @@ def _unusable_secrets(secrets: tuple[str, ...]) -> list[str]:
             HMACAlgorithm(HMACAlgorithm.SHA256).prepare_key(secret)
         except InvalidKeyError:
             bad.append(index)
-    return [f"LC_JWT_SECRETS: secret(s) #{bad} look like a public key or JWK, not an HMAC secret"] if bad else []
+    if not bad:
+        return []
+    return [f"LC_JWT_SECRETS: secret(s) #{bad} look like a public key or JWK, not an HMAC secret"]
 
 
 def _check(s: Settings) -> list[str]:

@@ -36,7 +36,8 @@ def test_the_valid_environment_loads():
         ("LC_LOG_LEVEL", "loud"),
         # PyJWT refuses these as HMAC keys: every token would fail, so the service must not start.
         ("LC_JWT_SECRETS", "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7vbqajDhA0123456789 ops@host"),
-        ("LC_JWT_SECRETS", "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"),
+        ("LC_JWT_SECRETS",
+         "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"),
     ],
 )
 def test_a_malformed_setting_is_a_config_error_naming_it(var, value):
