@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,18 +20,19 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
-    insert,
     select,
     text,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from backend.audit_writer import AuditWriter
 from backend.errors import ServiceUnavailable
 from backend.lookup import Agent, LookupResult
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 3
+APPLICATION_NAME = "learner-context-audit"
 
 
 class AuditUnavailable(ServiceUnavailable):
@@ -78,6 +78,7 @@ def make_engine(url: str) -> Engine:
         connect_args["timeout"] = CONNECT_TIMEOUT_S
     elif parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+        connect_args["application_name"] = APPLICATION_NAME  # who this is, in pg_stat_activity
     # Pre-ping (a round trip per checkout) finds server connections a restart or network cut killed;
     # a SQLite file has no server, so there it would only cost a query per lookup.
     pre_ping = parsed.get_backend_name() != "sqlite"
@@ -98,66 +99,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-class _PreparedInsert:
-    """The table's INSERT compiled once for the engine's dialect, run on a pooled DBAPI connection.
-
-    SQLAlchemy's per-statement machinery (execution context, result set-up) cost more CPU than the
-    database's own work for this one small row; the values still go through each column type's own
-    bind processor (JSON, DateTime, Boolean), so what is stored is exactly what Core would store."""
-
-    def __init__(self, engine: Engine, table: Table):
-        self.engine = engine
-        dialect = engine.dialect
-        compiled = insert(table).compile(dialect=dialect, column_keys=[c.key for c in table.columns
-                                                                       if not c.primary_key])
-        self.sql = compiled.string
-        self.order = compiled.positiontup  # bind names in order for positional styles (SQLite: ?)
-        self.processors = {c.key: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
-        self.dbapi_error = dialect.loaded_dbapi.Error
-        # SQLite has one writer at a time, and a writer that finds the file locked sleeps in growing
-        # steps (1, 2, 5, 10, 15, 20, 25 … 100 ms) until busy_timeout: with a worker's threads all
-        # committing at once, one commit waited 60 ms under four concurrent lookups and 2.5 s under
-        # load. Queuing this process's writers on a lock hands the file over as soon as a commit
-        # ends; only the other workers' commits still meet SQLite's own wait.
-        self._writer = threading.Lock() if dialect.name == "sqlite" else None
-
-    def commit(self, row: dict) -> None:
-        """Insert row and commit before returning; raises the DBAPI's or SQLAlchemy's errors."""
-        values = {key: (process(value) if (process := self.processors.get(key)) else value)
-                  for key, value in row.items()}
-        params = [values[name] for name in self.order] if self.order else values
-        if self._writer is None:
-            self._commit(params)
-            return
-        if not self._writer.acquire(timeout=CONNECT_TIMEOUT_S):
-            raise self.dbapi_error("audit writer busy")  # like SQLite's own busy_timeout: a 503
-        try:
-            self._commit(params)
-        finally:
-            self._writer.release()
-
-    def _commit(self, params: object) -> None:
-        connection = self.engine.raw_connection()  # pooled, pre-pinged like any checkout
-        try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(self.sql, params)
-            finally:
-                cursor.close()
-            connection.commit()
-        finally:
-            connection.close()  # back to the pool, rolled back if the commit did not happen
-
-
 class AuditStore:
-    """Writes lc_audit rows through SQLAlchemy Core; the table is created on start-up."""
+    """Writes lc_audit rows (group commit through AuditWriter); the table is created on start-up."""
 
     def __init__(self, url: str, hash_key: str, *, table: str = "lc_audit", schema: str | None = None):
         self.engine = make_engine(url)
         self.hash_key = hash_key
         self.metadata = MetaData()
         self.table = _table(self.metadata, table, schema)
-        self._insert = _PreparedInsert(self.engine, self.table)
+        self.writer = AuditWriter(self.engine, self.table)
         self._created = False
 
     def create(self) -> bool:
@@ -191,8 +141,8 @@ class AuditStore:
             "outcome": outcome,
         }
         try:
-            self._insert.commit(row)
-        except (SQLAlchemyError, self._insert.dbapi_error) as exc:
+            self.writer.submit(row, timeout=CONNECT_TIMEOUT_S)
+        except (SQLAlchemyError, self.writer.dbapi_error, OSError, TimeoutError) as exc:
             log.error("audit insert failed", extra={"error": type(exc).__name__})
             raise AuditUnavailable("The audit store is unavailable; no data is returned unaudited.") from None
 
@@ -214,5 +164,6 @@ class AuditStore:
             return [dict(r._mapping) for r in result]
 
     def close(self) -> None:
-        """Release pooled connections."""
+        """Stop the writer (queued rows committed or failed) and release pooled connections."""
+        self.writer.close()
         self.engine.dispose()
