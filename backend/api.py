@@ -5,7 +5,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from backend import identify
@@ -17,7 +17,7 @@ from backend.errors import ApiError
 from backend.lookup import Agent, LookupRequest, LookupResult
 from backend.ratelimit import RateLimiter
 from backend.schemas import openapi_spec, parse_lookup
-from backend.web import AGENT_KEY, json_body
+from backend.web import AGENT_KEY, REQUEST_ID_KEY, json_body
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -47,23 +47,25 @@ def learner_context() -> ResponseReturnValue:
     """authenticate → rate limit → validate → look up → commit the audit row → answer."""
     state: State = current_app.extensions["lc"]
     settings = state.settings
-    agent = authenticate(request.headers.getlist("Authorization"), settings)
-    request.environ[AGENT_KEY] = agent.sub  # for the request's log line (web.RequestEnvelope)
+    environ = request.environ
+    # The server joins repeated headers into one value, which then fails the Bearer syntax.
+    authorization = environ.get("HTTP_AUTHORIZATION")
+    agent = authenticate([] if authorization is None else [authorization], settings)
+    environ[AGENT_KEY] = agent.sub  # for the request's log line (web.RequestEnvelope)
     state.limiter.check(agent)
     payload = json_body(settings.max_body_bytes)
     # In ticket-bound mode the requester comes from the ticket; the context layer insists on its id.
     lookup = parse_lookup(payload, identifier_required=not settings.ticket_bound_active)
     started = time.perf_counter()
+    request_id = environ[REQUEST_ID_KEY]
     try:
-        result: LookupResult = state.service().lookup(lookup, agent)
+        result: LookupResult = state.service().lookup(lookup, agent, request_id)
     except ApiError as exc:
         _audit_refusal(state, agent, lookup, exc, started)
         raise
-    body = dict(result.body)
-    body["request_id"] = g.request_id
-    state.audit.record(agent, result, request_id=g.request_id,
+    state.audit.record(agent, result, request_id=request_id,
                        latency_ms=(time.perf_counter() - started) * 1000)
-    return jsonify(body)
+    return jsonify(result.body)
 
 
 def _audit_refusal(state: State, agent: Agent, lookup: LookupRequest, exc: ApiError, started: float) -> None:
@@ -77,7 +79,7 @@ def _audit_refusal(state: State, agent: Agent, lookup: LookupRequest, exc: ApiEr
                           ticket_bound=state.settings.ticket_bound_active,
                           ticket_id=identify.ticket_id(agent, lookup))
     try:
-        state.audit.record(agent, result, request_id=g.request_id, outcome=exc.code,
+        state.audit.record(agent, result, request_id=request.environ[REQUEST_ID_KEY], outcome=exc.code,
                            latency_ms=(time.perf_counter() - started) * 1000)
     except AuditUnavailable:
         log.warning("refused lookup not audited: audit store unavailable")

@@ -50,7 +50,7 @@ class ContextService:
         # Shared and bounded: a burst of lookups queues here instead of opening unbounded threads.
         self.executor = ThreadPoolExecutor(max_workers=settings.pool_size * 2, thread_name_prefix="lc-fanout")
 
-    def lookup(self, request: LookupRequest, agent: Agent) -> LookupResult:
+    def lookup(self, request: LookupRequest, agent: Agent, request_id: str | None = None) -> LookupResult:
         """The learner context for the ticket's requester (or a manual search), never raising for a
         failing system; ApiError only for the caller's mistakes."""
         # The calls stop early enough for the answer (matches, audit commit) to leave within the deadline.
@@ -76,7 +76,7 @@ class ContextService:
             "detected_references": derive.link_references(refs, matches, orders_by_id),
             "ticket_bound": ticket_bound,
             "manual": request.manual is not None,
-            "request_id": uuid.uuid4().hex,  # the HTTP surface replaces it with the request's own id
+            "request_id": request_id or uuid.uuid4().hex,  # the HTTP request's id
         }
         return LookupResult(body=body, identifiers=identifiers, manual=request.manual is not None,
                             ticket_bound=ticket_bound, match_count=len(matches),

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 
 import orjson
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from backend.errors import ApiError, BadRequest, PayloadTooLarge, UnsupportedMediaType
@@ -107,7 +107,6 @@ def install(app: Flask, max_body_bytes: int) -> None:
 
     @app.before_request
     def _start() -> Response | None:
-        g.request_id = request.environ.get(REQUEST_ID_KEY) or sane_request_id(None)
         if request.content_length is not None and request.content_length > max_body_bytes:
             return error_response(413, "payload_too_large", f"The body exceeds {max_body_bytes} bytes.")
         return None
