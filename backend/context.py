@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backend import derive, identify, references
-from backend.cache import Cache, make_cache
+from backend.cache import Cache, MemoryCache, make_cache
 from backend.catalogue import Catalogue
 from backend.config import Settings
 from backend.derive import Policy
@@ -18,6 +18,7 @@ from backend.errors import SourceError
 from backend.fanout import Call, Fanout, Sections, cached, fanout_budget_ms
 from backend.lookup import Agent, LookupRequest, LookupResult
 from backend.match import Records, build
+from backend.memo import MatchMemo
 from backend.sources import courses, enrolments, learners, payments
 from backend.sources.http import Deadline, SourceClient
 from backend.zendesk import ZendeskClient
@@ -38,6 +39,8 @@ class ContextService:
         self.settings = settings
         self.policy = Policy.from_settings(settings)
         self.cache = make_cache(settings) if cache is None else cache
+        # Only the in-process cache hands out the same objects again, which is what the memo checks.
+        self.matches = MatchMemo(self.policy) if isinstance(self.cache, MemoryCache) else None
         self.clients = {
             system: SourceClient(system, url, token=settings.internal_api_token, pool_size=settings.pool_size,
                                  call_timeout_ms=settings.call_timeout_ms, retries=settings.retries,
@@ -68,7 +71,10 @@ class ContextService:
             sections.learner_lookup_failed()  # nobody to ask the other systems about: say why
         ref_orders = [r["value"] for r in refs if r["kind"] == "order"][:MAX_REFERENCED_ORDERS]
         records, orders_by_id = self._fetch_records(found, ref_orders, request.refresh, deadline, sections)
-        matches = [build(r, len(records), now, self.policy) for r in records]
+        if self.matches is not None:
+            matches = [self.matches.build(r, len(records), now) for r in records]
+        else:
+            matches = [build(r, len(records), now, self.policy) for r in records]
         body = {
             "matches": matches,
             "sections": sections.body(),

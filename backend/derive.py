@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from backend.clock import Clock, clock_of
+
 REFUNDED = ("refunded", "partially_refunded")
 
 
@@ -72,7 +74,8 @@ def related_enrolment(order: dict, enrolments: list[dict]) -> dict | None:
     return None
 
 
-def refund_eligibility(order: dict, enrolments: list[dict] | None, now: datetime, policy: Policy) -> dict:
+def refund_eligibility(order: dict, enrolments: list[dict] | None, now: datetime | Clock,
+                       policy: Policy) -> dict:
     """{"eligible", "reason", "until"}: paid, in the window, little progress, no certificate, self-paid."""
     status = order.get("status")
     if status in REFUNDED:
@@ -89,7 +92,7 @@ def refund_eligibility(order: dict, enrolments: list[dict] | None, now: datetime
         return {"eligible": False, "reason": "unknown_payment_date", "until": None}
     until = paid_at + timedelta(days=policy.refund_window_days)
     until_text = iso(until)
-    if now > until:
+    if clock_of(now).passed(until):
         return {"eligible": False, "reason": "window_expired", "until": until_text}
     product = order.get("product") or {}
     if product.get("enrolment_id") or product.get("course_id"):
@@ -104,25 +107,27 @@ def refund_eligibility(order: dict, enrolments: list[dict] | None, now: datetime
     return {"eligible": True, "reason": "within_policy", "until": until_text}
 
 
-def subscription_status(sub: dict, now: datetime) -> str:
+def subscription_status(sub: dict, now: datetime | Clock) -> str:
     """active | past_due | cancelled; an active one whose paid period ended is past due."""
+    clock = clock_of(now)
     status = sub.get("status")
     cancelled_at = parse_time(sub.get("cancelled_at"))
-    if status == "cancelled" or (cancelled_at and cancelled_at <= now):
+    if status == "cancelled" or (cancelled_at and clock.reached(cancelled_at)):
         return "cancelled"
     if status == "past_due":
         return "past_due"
     period_end = parse_time(sub.get("current_period_end"))
-    if period_end and period_end < now:
+    if period_end and clock.passed(period_end):
         return "past_due"
     return "active"
 
 
-def active_sponsorship(sponsorships: list[dict], now: datetime) -> dict | None:
+def active_sponsorship(sponsorships: list[dict], now: datetime | Clock) -> dict | None:
     """The first sponsorship that is active and not past its validity."""
+    clock = clock_of(now)
     for sponsorship in sponsorships:
         valid_until = parse_time(sponsorship.get("valid_until"))
-        if sponsorship.get("status") == "active" and (valid_until is None or valid_until >= now):
+        if sponsorship.get("status") == "active" and (valid_until is None or not clock.passed(valid_until)):
             return sponsorship
     return None
 
@@ -132,7 +137,7 @@ def approved_aid(aids: list[dict]) -> list[dict]:
     return [aid for aid in aids if aid.get("status") == "approved"]
 
 
-def payer(sponsorships: list[dict], aids: list[dict], now: datetime) -> dict:
+def payer(sponsorships: list[dict], aids: list[dict], now: datetime | Clock) -> dict:
     """Who pays: an active enterprise sponsorship, else approved financial aid, else the learner."""
     sponsorship = active_sponsorship(sponsorships, now)
     if sponsorship:
@@ -151,15 +156,16 @@ def certificate_status(enrolment: dict) -> dict:
     return {"status": status, "issued_at": cert.get("issued_at") if status == "earned" else None}
 
 
-def upcoming_deadlines(enrolment: dict, now: datetime) -> list[dict]:
+def upcoming_deadlines(enrolment: dict, now: datetime | Clock) -> list[dict]:
     """An active enrolment's future deadlines inside its session, soonest first."""
     if enrolment.get("status") != "active":
         return []
+    clock = clock_of(now)
     end = parse_time(enrolment.get("session_end"))
     due: list[tuple[datetime, dict]] = []
     for deadline in enrolment.get("deadlines") or []:
         at = parse_time(deadline.get("due_at"))
-        if at is None or at <= now or (end is not None and at > end):
+        if at is None or (end is not None and at > end) or clock.reached(at):
             continue
         due.append((at, deadline))
     due.sort(key=lambda pair: pair[0])
@@ -176,7 +182,7 @@ def tag(*parts: str) -> str:
 
 
 def flags(learner: dict, payments: list[dict], subscriptions: list[dict], who_pays: dict, aids: list[dict],
-          enrolments: list[dict], account_count: int, now: datetime, policy: Policy) -> list[dict]:
+          enrolments: list[dict], account_count: int, now: datetime | Clock, policy: Policy) -> list[dict]:
     """Codes + severity + params for one match, most severe first; the app words them."""
     out: list[dict] = []
     status = learner.get("status")
@@ -190,14 +196,14 @@ def flags(learner: dict, payments: list[dict], subscriptions: list[dict], who_pa
         if sub.get("status") == "past_due":
             out.append(_flag("subscription_past_due", "warning", subscription_id=sub.get("id"),
                              current_period_end=sub.get("current_period_end")))
-    soon = now + timedelta(days=policy.deadline_soon_days)
+    clock, soon = clock_of(now), timedelta(days=policy.deadline_soon_days)
     for enrolment in enrolments:
         next_one = enrolment.get("next_deadline")
         at = parse_time((next_one or {}).get("due_at"))
-        if at is not None and at <= soon:
+        if at is not None and clock.reached(at - soon):
             out.append(_flag("deadline_soon", "warning", enrolment_id=enrolment.get("id"),
                              course_id=(enrolment.get("course") or {}).get("id"), title=next_one.get("title"),
-                             due_at=next_one.get("due_at"), days=max(0, (at - now).days)))
+                             due_at=next_one.get("due_at"), days=max(0, clock.whole_days_until(at))))
     for payment in payments:
         refund = payment.get("refund") or {}
         if refund.get("eligible"):

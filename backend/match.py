@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from backend import derive
+from backend.clock import Clock, clock_of
 from backend.derive import Policy
 
 
@@ -28,9 +29,10 @@ LEARNER_FIELDS = ("id", "external_id", "name", "email", "emails", "country", "la
                   "status", "member_since", "erased_at")
 
 
-def build(records: Records, account_count: int, now: datetime, policy: Policy) -> dict:
+def build(records: Records, account_count: int, now: datetime | Clock, policy: Policy) -> dict:
     """The match dict: learner, why it matched, capped lists with totals, payer, deadlines, flags."""
     cap = policy.max_items
+    now = clock_of(now)  # one Clock for every rule: it learns when this match could next read differently
     raw_enrolments = (records.enrolments or [])[:cap]
     upcoming = [derive.upcoming_deadlines(e, now) for e in raw_enrolments]  # used twice below
     enrolments = [_enrolment(e, records.courses, u) for e, u in zip(raw_enrolments, upcoming, strict=True)]
@@ -81,7 +83,7 @@ def _enrolment(enrolment: dict, courses: dict[str, dict], upcoming: list[dict]) 
     }
 
 
-def _payment(order: dict, enrolments: list[dict] | None, now: datetime, policy: Policy) -> dict:
+def _payment(order: dict, enrolments: list[dict] | None, now: Clock, policy: Policy) -> dict:
     product = order.get("product") or {}
     order_payer = order.get("payer") or {}
     return {
@@ -98,7 +100,7 @@ def _payment(order: dict, enrolments: list[dict] | None, now: datetime, policy: 
     }
 
 
-def _subscription(sub: dict, now: datetime) -> dict:
+def _subscription(sub: dict, now: Clock) -> dict:
     return {"id": sub.get("id"), "plan": sub.get("plan"), "status": derive.subscription_status(sub, now),
             "current_period_end": sub.get("current_period_end"), "amount": sub.get("amount"),
             "currency": sub.get("currency")}

@@ -355,3 +355,22 @@ def test_readiness_reports_every_dependency(bound_service, clean_sandbox):
     assert ready["courses"]["status"] == "unavailable"
     assert all(ready[name]["status"] == "ok" for name in ("learners", "enrolments", "payments", "zendesk"))
     assert all(isinstance(ready[name]["latency_ms"], float) for name in ready)
+
+
+class TestRememberedMatches:
+    def test_a_learner_looked_up_again_gets_the_same_answer_from_the_memo(self, service):
+        first = lookup(service, P.AMELIE_EMAIL, P.WEI_EMAIL)
+        again = lookup(service, P.AMELIE_EMAIL, P.WEI_EMAIL)
+        assert service.matches.hits == len(first["matches"]) > 0
+        assert again["matches"] == first["matches"]
+        refreshed = lookup(service, P.AMELIE_EMAIL, P.WEI_EMAIL, refresh=True)  # records fetched again
+        assert service.matches.hits == len(first["matches"])
+        assert refreshed["matches"] == first["matches"]
+
+    def test_with_a_shared_redis_cache_nothing_is_remembered(self, clean_sandbox, redis_url):
+        svc = ContextService(settings_for(clean_sandbox, redis_url=redis_url))
+        try:
+            assert svc.matches is None  # values come back from Redis as new objects every time
+            assert lookup(svc, P.AMELIE_EMAIL)["matches"]
+        finally:
+            svc.close()
