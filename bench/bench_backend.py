@@ -254,7 +254,8 @@ def hung_system(sandbox: Sandbox, client: Client, n: int = 20, threads: int = 4)
     return (
         "### (c) One system hung (payments)\n\n"
         f"LC_DEADLINE_MS = {DEADLINE_MS}; {len(times)} lookups from {threads} threads, `refresh: true`.\n\n"
-        f"p50 {pct(times, 50):.0f} ms, p99 **{p99:.0f} ms** = deadline + {p99 - DEADLINE_MS:.0f} ms "
+        f"p50 {pct(times, 50):.0f} ms, p99 **{p99:.0f} ms** = deadline {'+' if p99 >= DEADLINE_MS else '−'} "
+        f"{abs(p99 - DEADLINE_MS):.0f} ms "
         f"(target ≤ deadline + 50 ms). Section statuses seen: {shown}. The system calls get the deadline "
         f"minus {DEADLINE_MS - fanout_budget_ms(DEADLINE_MS):.0f} ms (`ANSWER_RESERVE_MS`), kept for "
         "assembling, auditing and sending the answer; p50 is low because the payments breaker opens after "
