@@ -9,7 +9,7 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import UTC, datetime
 from typing import Any
 
-from backend import derive, identify, references
+from backend import identify, references, routing
 from backend.cache import Cache, MemoryCache, make_cache
 from backend.catalogue import Catalogue
 from backend.config import Settings
@@ -78,8 +78,8 @@ class ContextService:
         body = {
             "matches": matches,
             "sections": sections.body(),
-            "suggested_tags": derive.suggested_tags(matches, sections.status["learner"] == "ok"),
-            "detected_references": derive.link_references(refs, matches, orders_by_id),
+            "suggested_tags": routing.suggested_tags(matches, sections.status["learner"] == "ok"),
+            "detected_references": routing.link_references(refs, matches, orders_by_id),
             "ticket_bound": ticket_bound,
             "manual": request.manual is not None,
             "request_id": request_id or uuid.uuid4().hex,  # the HTTP request's id

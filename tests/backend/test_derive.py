@@ -1,11 +1,11 @@
-"""The pure rules: refunds, subscriptions, who pays, certificates, deadlines, tags, links."""
+"""The pure rules: refunds, subscriptions, who pays, certificates, deadlines; routing tags and links."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend import derive
+from backend import derive, routing
 from backend.derive import Policy
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -182,8 +182,8 @@ class TestFlags:
 
 class TestTags:
     def test_not_found_only_when_the_learner_system_answered(self):
-        assert derive.suggested_tags([], learner_section_ok=True) == ["lc_not_found"]
-        assert derive.suggested_tags([], learner_section_ok=False) == []
+        assert routing.suggested_tags([], learner_section_ok=True) == ["lc_not_found"]
+        assert routing.suggested_tags([], learner_section_ok=False) == []
 
     def test_tags_from_matches(self):
         matches = [
@@ -192,7 +192,7 @@ class TestTags:
             {"learner": {"language": "fr", "status": "erased"}, "payments": [{"status": "refunded"}],
              "payer": {"kind": "financial_aid"}, "flags": [{"code": "refund_eligible"}]},
         ]
-        assert derive.suggested_tags(matches, True) == [
+        assert routing.suggested_tags(matches, True) == [
             "lc_enterprise", "lc_erased", "lc_financial_aid", "lc_lang_fr", "lc_lang_zh_hans",
             "lc_multiple_accounts", "lc_paid", "lc_past_due", "lc_refund_eligible"]
 
@@ -206,7 +206,7 @@ def test_references_link_to_enrolment_order_and_learner():
             {"kind": "order", "value": "ORD-2026-000001", "by": "id"},
             {"kind": "learner", "value": "L-0000001", "by": "id"},
             {"kind": "course", "value": "C-0999", "by": "id"}]
-    linked = derive.link_references(refs, matches)
+    linked = routing.link_references(refs, matches)
     assert linked[0] == {"kind": "course", "value": "intro-ml", "learner_id": "L-0000001",
                          "enrolment_id": "E-1", "order_id": "ORD-2026-000001", "matched": True}
     assert linked[1]["order_id"] == "ORD-2026-000001" and linked[1]["enrolment_id"] == "E-1"
@@ -235,6 +235,6 @@ def test_orders_fetched_by_reference_link_only_to_their_own_learner():
             {"kind": "order", "value": "ORD-2026-000002", "by": "id"}]
     fetched = {"ORD-2026-000001": {"learner_id": "L-0000001", "product": {"enrolment_id": "E-9"}},
                "ORD-2026-000002": {"learner_id": "L-0000999", "product": {"enrolment_id": "E-8"}}}
-    own, foreign = derive.link_references(refs, matches, fetched)
+    own, foreign = routing.link_references(refs, matches, fetched)
     assert own["matched"] is True and own["enrolment_id"] == "E-9" and own["learner_id"] == "L-0000001"
     assert foreign["matched"] is False and foreign["enrolment_id"] is None
