@@ -10,10 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-import requests
-
 from backend.config import DEV_SECRET, token_defaults
 from backend.devtoken import sign
+from scripts.readiness import wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEMS = {"LEARNER": "learners", "ENROLMENT": "enrolments", "COURSE": "courses", "PAYMENT": "payments"}
@@ -40,21 +39,6 @@ def backend_env(environ: dict[str, str], sandbox_port: int, backend_port: int) -
         if not env.get(name):
             env[name] = value
     return env
-
-
-def wait_for(url: str, procs: list[subprocess.Popen], timeout: float) -> None:
-    """Poll url until it answers 200; give up if a child dies or time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(p.poll() is not None for p in procs):
-            raise RuntimeError(f"a process exited before {url} answered")
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
 def curl_command(env: dict[str, str], backend_port: int) -> str:
@@ -99,10 +83,10 @@ def main() -> int:
         # Own sessions: Ctrl-C reaches only us, and we stop the children in order.
         procs.append(subprocess.Popen([python, "-m", "sandbox", "serve", "--port", str(sandbox_port)],
                                       cwd=ROOT, env=env, start_new_session=True))
-        wait_for(f"http://127.0.0.1:{sandbox_port}/_sandbox/health", procs, 180)
+        wait_until_up(f"http://127.0.0.1:{sandbox_port}/_sandbox/health", procs, 180, poll_s=0.2)
         procs.append(subprocess.Popen([python, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
                                       cwd=ROOT, env=env, start_new_session=True))
-        wait_for(f"http://127.0.0.1:{backend_port}/healthz", procs, 60)
+        wait_until_up(f"http://127.0.0.1:{backend_port}/healthz", procs, 60, poll_s=0.2)
         print(f"\nTicket page (the sidebar app in a local Zendesk): http://localhost:{sandbox_port}/")
         print(f"Backend:  http://127.0.0.1:{backend_port}  (GET /readyz, GET /api/v1/openapi.json)")
         print(f"Sandbox:  http://127.0.0.1:{sandbox_port}  (internal APIs, Zendesk API, /_sandbox/ controls)")

@@ -5,11 +5,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+
+from scripts import readiness
 
 ROOT = Path(__file__).resolve().parent.parent
 SANDBOX_DATA = ROOT / "var" / "sandbox"
@@ -23,19 +24,13 @@ def free_port() -> int:
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    """Poll url until it answers 200, or fail with the process's output."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before {url} answered")
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError(f"{url} did not answer within {timeout}s")
+    """Poll url until it answers 200, or fail (and kill the server) with why."""
+    try:
+        readiness.wait_until_up(url, [proc], timeout)
+    except RuntimeError:
+        if proc.poll() is None:
+            proc.kill()
+        raise
 
 
 @dataclass
