@@ -103,8 +103,7 @@ class AuditWriter:
                 self._thread.start()
 
     def _run(self) -> None:
-        connection = None
-        lock_file = open(self.lock_path, "ab") if self.lock_path else None  # noqa: SIM115 - closed below
+        connection, lock_file = None, None
         try:
             while True:
                 with self._wakeup:
@@ -113,7 +112,13 @@ class AuditWriter:
                     if not self._queue:
                         return
                     batch = [self._queue.popleft() for _ in range(min(len(self._queue), MAX_BATCH))]
-                connection, error = self._commit(connection, batch, lock_file)
+                try:
+                    if lock_file is None and self.lock_path is not None:
+                        lock_file = open(self.lock_path, "ab")  # noqa: SIM115 - closed when the writer stops
+                    connection, error = self._commit(connection, batch, lock_file)
+                except Exception as exc:  # noqa: BLE001 - whatever it is, the waiting requests get a 503 now
+                    log.error("audit writer failed", extra={"error": type(exc).__name__})
+                    error = exc
                 for pending in batch:
                     pending.error = error
                     pending.settled.release()

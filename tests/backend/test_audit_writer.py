@@ -153,3 +153,16 @@ def test_postgres_writer_survives_its_connection_being_killed(postgres_url):
     finally:
         audit.table.drop(audit.engine, checkfirst=True)
         audit.close()
+
+
+def test_a_writer_that_cannot_even_start_its_batch_fails_it_at_once(store, db, tmp_path, monkeypatch):
+    monkeypatch.setattr("backend.audit.CONNECT_TIMEOUT_S", 60)  # a stranded row would wait this long
+    good_path = store.writer.lock_path
+    store.writer.lock_path = tmp_path  # a directory: the lock file cannot be opened
+    started = time.monotonic()
+    with pytest.raises(AuditUnavailable):
+        record(store, "no-lock-file")
+    assert time.monotonic() - started < 30
+    store.writer.lock_path = good_path
+    record(store, "after")  # the same writer thread goes on
+    assert committed_ids(db) == ["after"]
