@@ -17,7 +17,7 @@ SYSTEMS = ("learners", "enrolments", "courses", "payments", "zendesk")
 KINDS = ("latency", "hang", "error", "reset", "garbage")
 MAX_LATENCY_MS = 120_000
 SETTLE_SECONDS = 5.0  # clearing faults waits at most this long for the calls it released to be logged
-_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 PART_ROUTES = ("/_sandbox/zendesk/", "/_sandbox/webhooks/")  # served by the parts themselves
 
 
@@ -101,7 +101,8 @@ class Control:
                 self.in_flight.pop(entry["system"], None)
 
 
-def _json(data: object, status: int = 200) -> Response:
+def json_response(data: object, status: int = 200) -> Response:
+    """A JSON answer of the control plane or of a fault."""
     return Response(json.dumps(data), status=status, mimetype="application/json")
 
 
@@ -126,7 +127,7 @@ class ControlMiddleware:
 
     def __call__(self, environ: dict, start_response):
         path = environ.get("PATH_INFO", "")
-        if path.startswith(PART_ROUTES) and environ.get("REMOTE_ADDR") in _LOOPBACK:
+        if path.startswith(PART_ROUTES) and environ.get("REMOTE_ADDR") in LOOPBACK:
             return self.app(environ, start_response)  # a part's own control routes (loopback only)
         if path == "/_sandbox" or path.startswith("/_sandbox/"):
             return self.plane(Request(environ))(environ, start_response)
@@ -174,74 +175,17 @@ class ControlMiddleware:
             if fault.kind == "latency":
                 return None
         if fault.kind == "error":
-            return _json({"error": {"code": "sandbox_fault", "message": "injected HTTP 500"}}, 500)
+            return json_response({"error": {"code": "sandbox_fault", "message": "injected HTTP 500"}}, 500)
         if fault.kind == "garbage":
             return Response(b"<html>\x00\xffnot json{{", status=200, mimetype="application/json")
         drop_connection(environ)  # reset, and the end of a hang
         return None
 
     def plane(self, request: Request) -> Response:
-        """The control-plane endpoints (loopback clients only)."""
-        if request.remote_addr not in _LOOPBACK:
-            return _json({"error": {"code": "forbidden", "message": "control plane is loopback only"}}, 403)
-        parts = [part for part in request.path.split("/") if part][1:]
-        method = request.method
-        if parts == ["health"] and method == "GET":
-            ok = bool(self.health())
-            return _json({"ok": ok}, 200 if ok else 503)
-        if parts == ["faults"] and method == "GET":
-            with self.control.lock:
-                holding: dict[str, int] = {}
-                for fault in self.control.waiting:
-                    holding[fault.system] = holding.get(fault.system, 0) + 1
-                faults = {name: f.describe() for name, f in self.control.faults.items()}
-                in_flight = dict(self.control.in_flight)
-            return _json({"data": faults, "holding": holding, "in_flight": in_flight})
-        if parts == ["faults"] and method == "DELETE":
-            self.control.clear()
-            return _json({"ok": True})
-        if len(parts) == 2 and parts[0] == "faults" and method in ("PUT", "DELETE"):
-            if parts[1] not in SYSTEMS:
-                return _json(
-                    {"error": {"code": "not_found", "message": f"systems: {', '.join(SYSTEMS)}"}}, 404
-                )
-            if method == "DELETE":
-                self.control.clear(parts[1])
-                return _json({"ok": True})
-            return self.put_fault(parts[1], request)
-        if parts == ["requests"] and method == "GET":
-            wanted = request.args.get("system")
-            with self.control.lock:
-                data = [dict(e) for e in self.control.log if wanted in (None, e["system"])]
-            return _json({"data": data})
-        if parts == ["requests"] and method == "DELETE":
-            with self.control.lock:
-                self.control.log.clear()
-            return _json({"ok": True})
-        return _json({"error": {"code": "not_found", "message": "no such control-plane endpoint"}}, 404)
+        """The control-plane endpoints (loopback clients only): sandbox.control_plane."""
+        from sandbox import control_plane  # it needs this module's Fault, KINDS and SYSTEMS
 
-    def put_fault(self, system: str, request: Request) -> Response:
-        """Arm a fault from {"kind", "ms"?, "times"?}; 400 with the reason when malformed."""
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _bad("body must be a JSON object")
-        unknown = sorted(set(body) - {"kind", "ms", "times"})
-        kind, ms, times = body.get("kind"), body.get("ms", 0), body.get("times")
-        if unknown:
-            return _bad(f"unknown field(s): {', '.join(unknown)}")
-        if kind not in KINDS:
-            return _bad(f"kind must be one of {', '.join(KINDS)}")
-        if type(ms) is not int or not 0 <= ms <= MAX_LATENCY_MS or (kind == "latency" and "ms" not in body):
-            return _bad(f"ms must be an integer from 0 to {MAX_LATENCY_MS} (required for latency)")
-        if times is not None and (type(times) is not int or times < 1):
-            return _bad("times must be a positive integer")
-        fault = Fault(system, kind, ms, times)
-        self.control.arm(system, fault)
-        return _json({"system": system, **fault.describe()})
-
-
-def _bad(message: str) -> Response:
-    return _json({"error": {"code": "bad_request", "message": message}}, 400)
+        return control_plane.serve(self.control, self.health, request)
 
 
 class _Logged:
