@@ -1,0 +1,92 @@
+"""Start-up validation of the loaded settings: every mistake named by its LC_ variable, at once."""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from backend.config import MIN_SECRET_BYTES
+
+if TYPE_CHECKING:
+    from backend.config import Settings
+
+
+def _unusable_secrets(secrets: tuple[str, ...]) -> list[str]:
+    """Secrets PyJWT refuses as HMAC keys (PEM, SSH or JWK text): every token would fail at run time."""
+    from jwt import InvalidKeyError
+    from jwt.algorithms import HMACAlgorithm
+
+    bad = []
+    for index, secret in enumerate(secrets):
+        try:
+            HMACAlgorithm(HMACAlgorithm.SHA256).prepare_key(secret)
+        except InvalidKeyError:
+            bad.append(index)
+    if not bad:
+        return []
+    return [f"LC_JWT_SECRETS: secret(s) #{bad} look like a public key or JWK, not an HMAC secret"]
+
+
+def check(s: Settings) -> list[str]:
+    """Every problem of the loaded settings, each naming its LC_ variable."""
+    problems = []
+    if s.env not in ("development", "production", "test"):
+        problems.append("LC_ENV: must be development, test or production")
+    if not s.jwt_secrets:
+        problems.append("LC_JWT_SECRETS: required (comma-separated, the first is current)")
+    problems += _unusable_secrets(s.jwt_secrets)
+    if not s.development:
+        short = [i for i, secret in enumerate(s.jwt_secrets) if len(secret.encode()) < MIN_SECRET_BYTES]
+        if short:
+            problems.append(f"LC_JWT_SECRETS: secret(s) #{short} shorter than {MIN_SECRET_BYTES} bytes")
+        if not s.audit_hash_key:
+            problems.append("LC_AUDIT_HASH_KEY: required outside development (keys the identifier hashes)")
+    if not s.jwt_issuers:
+        problems.append("LC_JWT_ISSUERS: required, e.g. https://acme.zendesk.com")
+    for name, url in s.system_urls.items():
+        if not url.startswith(("http://", "https://")):
+            problems.append(f"LC_{_url_var(name)}: required http(s) URL of the {name} API")
+    if s.zendesk_url and not (s.zendesk_email and s.zendesk_api_token):
+        problems.append("LC_ZENDESK_EMAIL and LC_ZENDESK_API_TOKEN: required with LC_ZENDESK_URL")
+    for name in ("deadline_ms", "call_timeout_ms", "max_body_bytes", "max_items", "jwt_max_bytes",
+                 "pool_size"):
+        if getattr(s, name) <= 0:
+            problems.append(f"LC_{name.upper()}: must be positive")
+    if s.retries < 0:
+        problems.append("LC_RETRIES: must be >= 0")
+    return problems + _check_formats(s)
+
+
+def _check_formats(s: Settings) -> list[str]:
+    """Settings parsed by libraries later: refused here, so a typo stops start-up with one message.
+    The values are not echoed: URLs may carry passwords."""
+    # Imported here: `import backend.config` stays cheap for jobs and scripts.
+    from limits import parse as parse_limit
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    problems = []
+    try:
+        if parse_limit(s.rate_limit).amount <= 0:
+            problems.append("LC_RATE_LIMIT: the amount must be positive, e.g. 120/minute")
+    except ValueError:
+        problems.append("LC_RATE_LIMIT: not a rate such as 120/minute or 10 per second")
+    try:
+        backend = make_url(s.database_url).get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            problems.append("LC_DATABASE_URL: must be a sqlite:// or postgresql:// URL")
+    except ArgumentError:
+        problems.append("LC_DATABASE_URL: not a database URL (sqlite:///path or postgresql+psycopg://...)")
+    if s.redis_url and not s.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        problems.append("LC_REDIS_URL: must be a redis://, rediss:// or unix:// URL (or empty: no Redis)")
+    if s.log_level.upper() not in logging.getLevelNamesMapping():
+        problems.append("LC_LOG_LEVEL: must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    return problems
+
+
+def _url_var(system: str) -> str:
+    return {
+        "learners": "LEARNER_API_URL",
+        "enrolments": "ENROLMENT_API_URL",
+        "courses": "COURSE_API_URL",
+        "payments": "PAYMENT_API_URL",
+    }[system]
