@@ -57,6 +57,9 @@ def plan(rng: np.random.Generator, created: np.ndarray, urgent: np.ndarray) -> L
     solved2 = add_business_minutes(np.where(reopen, reopened, created), _lognormal_minutes(rng, 120, 1.0, n))
     solved_final = np.where(reopen, solved2 + 60, solved1)
     closed = solved_final + CLOSE_AFTER
+    # Only an assigned ticket can be answered or solved: an agent who is quicker than the routing
+    # takes the ticket with the reply (or the solve), as agents do in Zendesk.
+    assigned = np.minimum(assigned, np.minimum(first_reply, solved1))
     offered = rng.random(n) < 0.65
     rating_offered = np.where(offered, solved_final + 3600, NEVER)
     answer_delay = np.minimum(rng.lognormal(np.log(6 * 3600), 1.0, n), CLOSE_AFTER - 7200).astype(np.int64)

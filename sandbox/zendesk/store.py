@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sandbox import datafile
 
-SCHEMA_VERSION = "zendesk-3"  # bump on any change to the generator: older files are then rebuilt
+SCHEMA_VERSION = "zendesk-4"  # bump on any change to the generator: older files are then rebuilt
 DB_NAME = "zendesk.db"
 
 USER_COLUMNS = ["id", "name", "email", "role", "locale", "time_zone", "iana_time_zone", "external_id",

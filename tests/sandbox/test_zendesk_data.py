@@ -6,9 +6,13 @@ import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import sandbox.zendesk as zendesk
+from sandbox.zendesk import lifecycle
+from sandbox.zendesk.arrivals import generate as generate_arrivals
+from sandbox.zendesk.timeutil import week_start
 from tests.servers import SANDBOX_DATA, Sandbox
 
 DAY, WEEK = 86_400, 7 * 86_400
@@ -98,6 +102,24 @@ def test_forty_agents_handle_the_tickets(db: sqlite3.Connection) -> None:
     assert len(agents) == 40 and len(set(agents.values())) == 40
     assignees = {r[0] for r in db.execute("SELECT DISTINCT assignee_id FROM tickets WHERE status != 'new'")}
     assert assignees == set(agents)
+
+
+def test_no_ticket_is_answered_or_solved_before_it_is_assigned() -> None:
+    # Every moment of a year of lifecycles, not only those before the generation time, so the
+    # check does not depend on when the data was generated.
+    rng = np.random.default_rng(7)
+    arrivals = generate_arrivals(rng, week_start(1_795_392_000))
+    life = lifecycle.plan(rng, arrivals.created, rng.random(len(arrivals.created)) < 0.05)
+    assert (life.assigned > arrivals.created).all()
+    assert (life.assigned <= life.first_reply).all()
+    assert (life.assigned <= life.solved1).all()
+
+
+def test_every_answered_ticket_shows_an_assignee_assigned_before_the_answer(db: sqlite3.Connection) -> None:
+    unassigned = db.execute("SELECT COUNT(*) FROM tickets WHERE (first_reply_at IS NOT NULL "
+                            "OR first_solved_at IS NOT NULL) AND (assignee_id IS NULL OR assigned_at IS NULL "
+                            "OR assigned_at > COALESCE(first_reply_at, first_solved_at))").fetchone()[0]
+    assert unassigned == 0
 
 
 def test_outcomes_look_like_a_support_desk(db: sqlite3.Connection) -> None:
