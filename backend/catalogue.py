@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from backend.cache import Cache, cache_key
-from backend.derive import iso
+from backend.clock import iso
+from backend.deadline import Deadline
 from backend.sources import courses
-from backend.sources.http import Deadline, SourceClient
+from backend.sources.http import SourceClient
 
 
 def _key(course_id: str) -> str:

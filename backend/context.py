@@ -13,6 +13,7 @@ from backend import identify, references, routing
 from backend.cache import Cache, MemoryCache, make_cache
 from backend.catalogue import Catalogue
 from backend.config import Settings
+from backend.deadline import Deadline
 from backend.derive import Policy
 from backend.errors import SourceError
 from backend.fanout import Call, Fanout, Sections, cached, fanout_budget_ms
@@ -20,7 +21,7 @@ from backend.lookup import Agent, LookupRequest, LookupResult
 from backend.match import Records, build
 from backend.memo import MatchMemo
 from backend.sources import courses, enrolments, learners, payments
-from backend.sources.http import Deadline, SourceClient
+from backend.sources.http import SourceClient
 from backend.zendesk import ZendeskClient
 
 log = logging.getLogger(__name__)

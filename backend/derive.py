@@ -1,12 +1,11 @@
-"""The pure rules the agent acts on: refunds, subscriptions, who pays, certificates, deadlines, flags."""
+"""The pure rules the agent acts on: refunds, subscriptions, who pays, certificates, deadlines."""
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from backend.clock import Clock, clock_of
+from backend.clock import Clock, clock_of, iso, parse_time
 
 REFUNDED = ("refunded", "partially_refunded")
 
@@ -24,30 +23,6 @@ class Policy:
     def from_settings(cls, settings: object) -> Policy:
         """Pick the policy values out of backend.config.Settings."""
         return cls(**{name: getattr(settings, name) for name in cls.__dataclass_fields__})
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """ISO 8601 (with Z) to an aware datetime; None or garbage gives None."""
-    if not value or not isinstance(value, str):
-        return None
-    return _parse_time(value)
-
-
-# The rules re-run on every lookup (they depend on the time) over the same cached records, so the
-# same few hundred timestamps are parsed and formatted again and again: remembered per process.
-@functools.lru_cache(maxsize=16384)
-def _parse_time(value: str) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
-
-
-@functools.lru_cache(maxsize=16384)
-def iso(moment: datetime | None) -> str | None:
-    """An aware datetime as ISO 8601 UTC with Z, seconds precision."""
-    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def refunded_amount(order: dict) -> str:
@@ -170,49 +145,3 @@ def upcoming_deadlines(enrolment: dict, now: datetime | Clock) -> list[dict]:
     due.sort(key=lambda pair: pair[0])
     return [{"title": d.get("title"), "kind": d.get("kind"), "due_at": iso(at),
              "extended": bool(d.get("extended"))} for at, d in due]
-
-
-def flags(learner: dict, payments: list[dict], subscriptions: list[dict], who_pays: dict, aids: list[dict],
-          enrolments: list[dict], account_count: int, now: datetime | Clock, policy: Policy) -> list[dict]:
-    """Codes + severity + params for one match, most severe first; the app words them."""
-    out: list[dict] = []
-    status = learner.get("status")
-    if status == "erased":
-        out.append(_flag("account_erased", "critical", erased_at=learner.get("erased_at")))
-    elif status == "suspended":
-        out.append(_flag("account_suspended", "critical"))
-    if account_count > 1:
-        out.append(_flag("multiple_accounts", "warning", count=account_count))
-    for sub in subscriptions:
-        if sub.get("status") == "past_due":
-            out.append(_flag("subscription_past_due", "warning", subscription_id=sub.get("id"),
-                             current_period_end=sub.get("current_period_end")))
-    clock, soon = clock_of(now), timedelta(days=policy.deadline_soon_days)
-    for enrolment in enrolments:
-        next_one = enrolment.get("next_deadline")
-        at = parse_time((next_one or {}).get("due_at"))
-        if at is not None and clock.reached(at - soon):
-            out.append(_flag("deadline_soon", "warning", enrolment_id=enrolment.get("id"),
-                             course_id=(enrolment.get("course") or {}).get("id"), title=next_one.get("title"),
-                             due_at=next_one.get("due_at"), days=max(0, clock.whole_days_until(at))))
-    for payment in payments:
-        refund = payment.get("refund") or {}
-        if refund.get("eligible"):
-            out.append(_flag("refund_eligible", "info", order_id=payment.get("id"),
-                             until=refund.get("until")))
-    if who_pays.get("kind") == "enterprise":
-        out.append(_flag("enterprise_sponsored", "info", sponsor_name=who_pays.get("sponsor_name")))
-    for aid in approved_aid(aids):
-        out.append(_flag("financial_aid", "info", course_id=aid.get("course_id"),
-                         coverage_pct=aid.get("coverage_pct")))
-    for enrolment in enrolments:
-        cert = enrolment.get("certificate") or {}
-        if cert.get("status") == "earned":
-            out.append(_flag("certificate_earned", "info", enrolment_id=enrolment.get("id"),
-                             course_id=(enrolment.get("course") or {}).get("id"),
-                             issued_at=cert.get("issued_at")))
-    return out
-
-
-def _flag(code: str, severity: str, **params: object) -> dict:
-    return {"code": code, "severity": severity, "params": params}

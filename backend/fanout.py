@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backend.cache import Cache, cache_key
-from backend.derive import iso
+from backend.clock import iso
+from backend.deadline import Deadline
 from backend.errors import SourceError
-from backend.sources.http import Deadline
 
 log = logging.getLogger(__name__)
 

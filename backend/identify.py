@@ -4,9 +4,9 @@ from __future__ import annotations
 from concurrent.futures import Executor
 
 from backend.config import Settings
+from backend.deadline import Deadline
 from backend.errors import BadRequest, Forbidden, SourceError
 from backend.lookup import Agent, LookupRequest, ManualSearch
-from backend.sources.http import Deadline
 from backend.zendesk import ZendeskClient
 
 Identifiers = list[tuple[str, str]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from backend import derive
+from backend import derive, flags
 from backend.clock import Clock, clock_of
 from backend.derive import Policy
 
@@ -55,8 +55,8 @@ def build(records: Records, account_count: int, now: datetime | Clock, policy: P
         "subscriptions": subscriptions,
         "payer": who_pays,
         "next_deadlines": _next_deadlines(raw_enrolments, upcoming, records.courses)[:cap],
-        "flags": derive.flags(records.learner, payments, subscriptions, who_pays or {}, aids, enrolments,
-                              account_count, now, policy),
+        "flags": flags.for_match(records.learner, payments, subscriptions, who_pays or {}, aids,
+                                 enrolments, account_count, now, policy),
     }
 
 

@@ -6,8 +6,10 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any
 
 from backend.cache import Cache, cache_key
+from backend.deadline import Deadline
 from backend.errors import NotFound, SourceTimeout
-from backend.sources.http import Deadline, SourceClient, shape_error
+from backend.sources.http import SourceClient
+from backend.sources.shapes import shape_error
 
 SYSTEM = "zendesk"
 

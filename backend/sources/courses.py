@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.sources.http import STR, Deadline, SourceClient, as_dict, list_page, pick, require
+from backend.deadline import Deadline
+from backend.sources.http import SourceClient
+from backend.sources.shapes import STR, as_dict, list_page, pick, require
 
 SYSTEM = "courses"
 BATCH = 100  # the API's maximum ids per ?ids= call

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.sources.http import NUM, STR, Deadline, SourceClient, as_dict, as_list, pick, require
+from backend.deadline import Deadline
+from backend.sources.http import SourceClient
+from backend.sources.shapes import NUM, STR, as_dict, as_list, pick, require
 
 SYSTEM = "enrolments"
 FIELDS = {"id": STR, "learner_id": STR, "course_id": STR, "session_id": STR, "track": STR, "status": STR,

@@ -11,7 +11,9 @@ import requests
 from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from backend.deadline import Deadline
 from backend.errors import SourceBadResponse, SourceError, SourceTimeout, SourceUnavailable
+from backend.sources.shapes import list_page
 
 log = logging.getLogger(__name__)
 
@@ -21,21 +23,6 @@ BACKOFF_BASE_S = 0.05
 BACKOFF_MAX_S = 0.4
 PAGE_LIMIT = 100  # the internal API's maximum page size
 MAX_PAGES = 5
-
-
-class Deadline:
-    """One monotonic end time for a whole lookup, passed down to every call."""
-
-    def __init__(self, ms: float):
-        self.end = time.monotonic() + ms / 1000.0
-
-    def remaining(self) -> float:
-        """Seconds left (never negative)."""
-        return max(0.0, self.end - time.monotonic())
-
-    def expired(self) -> bool:
-        """True once no time is left."""
-        return self.remaining() <= 0.0
 
 
 class CircuitOpen(SourceUnavailable):
@@ -177,52 +164,3 @@ class SourceClient:
     def close(self) -> None:
         """Close the pooled connections."""
         self.session.close()
-
-
-def list_page(system: str, page: Any) -> tuple[list[dict], str | None, int]:
-    """Validate a {"data", "next_cursor", "total"} page; wrong shape is SourceBadResponse."""
-    if not isinstance(page, dict) or not isinstance(page.get("data"), list):
-        raise SourceBadResponse(system, "list answer without a data array")
-    if not all(isinstance(item, dict) for item in page["data"]):
-        raise SourceBadResponse(system, "list entries are not objects")
-    cursor = page.get("next_cursor")
-    total = page.get("total")
-    return page["data"], cursor if isinstance(cursor, str) else None, total if isinstance(total, int) else 0
-
-
-def shape_error(system: str, what: str) -> SourceBadResponse:
-    """The error for a record that lacks what the contract promises."""
-    return SourceBadResponse(system, f"unexpected shape: {what}")
-
-
-STR, NUM = (str,), (int, float)
-
-
-def pick(system: str, raw: dict, spec: dict[str, tuple[type, ...]]) -> dict:
-    """Copy the fields named in spec, each null or of its types; any other value is a shape error,
-    so the rules never meet a string where they compare numbers."""
-    out = {}
-    for name, kinds in spec.items():
-        value = raw.get(name)
-        wrong_bool = isinstance(value, bool) and bool not in kinds  # True is an int to isinstance
-        if value is not None and (not isinstance(value, kinds) or wrong_bool):
-            raise shape_error(system, f"{name} has the wrong type")
-        out[name] = value
-    return out
-
-
-def require(system: str, raw: Any, *names: str) -> dict:
-    """raw itself, when it is an object whose named fields are non-empty strings; else a shape error."""
-    if not isinstance(raw, dict) or not all(isinstance(raw.get(n), str) and raw[n] for n in names):
-        raise shape_error(system, f"record without {'/'.join(names)}")
-    return raw
-
-
-def as_dict(value: Any) -> dict:
-    """A nested object, or {} when absent."""
-    return value if isinstance(value, dict) else {}
-
-
-def as_list(value: Any) -> list[dict]:
-    """A nested list's objects, or [] when absent."""
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []

@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from backend.sources.http import STR, Deadline, SourceClient, list_page, pick, require, shape_error
+from backend.deadline import Deadline
+from backend.sources.http import SourceClient
+from backend.sources.shapes import STR, list_page, pick, require, shape_error
 
 SYSTEM = "learners"
 FIELDS = {"id": STR, "external_id": STR, "name": STR, "primary_email": STR, "country": STR, "language": STR,

@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from backend.sources.http import NUM, STR, Deadline, SourceClient, as_dict, as_list, list_page, pick, require
+from backend.deadline import Deadline
+from backend.sources.http import SourceClient
+from backend.sources.shapes import NUM, STR, as_dict, as_list, list_page, pick, require
 
 SYSTEM = "payments"
 ORDER_FIELDS = {"id": STR, "learner_id": STR, "created_at": STR, "status": STR, "amount": STR,

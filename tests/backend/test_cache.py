@@ -6,7 +6,8 @@ import uuid
 
 import pytest
 
-from backend.cache import MemoryCache, RedisCache, cache_key, make_cache
+from backend.cache import MemoryCache, cache_key, make_cache
+from backend.redis_cache import RedisCache
 from tests.servers import free_port
 
 

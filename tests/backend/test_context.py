@@ -7,11 +7,11 @@ import uuid
 import pytest
 import requests
 
-from backend.cache import RedisCache
 from backend.config import load
 from backend.context import ContextService
 from backend.errors import BadRequest, Forbidden, NotFound
 from backend.lookup import Agent, LookupRequest, ManualSearch
+from backend.redis_cache import RedisCache
 from sandbox.internal import personas as P
 
 AGENT = Agent(iss="https://acme.zendesk.com", sub="42")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend import derive, routing
+from backend import clock, derive, flags, routing
 from backend.derive import Policy
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -13,11 +13,11 @@ POLICY = Policy(refund_window_days=14, refund_max_progress_pct=50, deadline_soon
 
 
 def ago(days: float) -> str:
-    return derive.iso(NOW - timedelta(days=days))
+    return clock.iso(NOW - timedelta(days=days))
 
 
 def ahead(days: float) -> str:
-    return derive.iso(NOW + timedelta(days=days))
+    return clock.iso(NOW + timedelta(days=days))
 
 
 def order(**changes) -> dict:
@@ -144,14 +144,14 @@ class TestFlags:
                 "who_pays": {"kind": "self"}, "aids": [], "enrolments": [], "account_count": 1,
                 "now": NOW, "policy": POLICY}
         args.update(kw)
-        return [f["code"] for f in derive.flags(**args)]
+        return [f["code"] for f in flags.for_match(**args)]
 
     def test_quiet_learner_has_no_flags(self):
         assert self.codes() == []
 
     def test_erased_and_suspended_are_critical(self):
-        flags = derive.flags({"status": "erased", "erased_at": "Z"}, [], [], {}, [], [], 1, NOW, POLICY)
-        assert flags == [{"code": "account_erased", "severity": "critical", "params": {"erased_at": "Z"}}]
+        raised = flags.for_match({"status": "erased", "erased_at": "Z"}, [], [], {}, [], [], 1, NOW, POLICY)
+        assert raised == [{"code": "account_erased", "severity": "critical", "params": {"erased_at": "Z"}}]
         assert self.codes(learner={"status": "suspended"}) == ["account_suspended"]
 
     def test_each_condition_raises_its_flag(self):
@@ -175,7 +175,7 @@ class TestFlags:
     def test_deadline_soon_params(self):
         near = [{"id": "E1", "course": {"id": "C-1"}, "next_deadline": {"title": "x", "due_at": ahead(2)},
                  "certificate": {}}]
-        flag = derive.flags({}, [], [], {}, [], near, 1, NOW, POLICY)[0]
+        flag = flags.for_match({}, [], [], {}, [], near, 1, NOW, POLICY)[0]
         assert flag["params"] == {"enrolment_id": "E1", "course_id": "C-1", "title": "x",
                                   "due_at": ahead(2), "days": 2}
 
@@ -216,9 +216,9 @@ def test_references_link_to_enrolment_order_and_learner():
 
 
 def test_times_round_trip_and_reject_garbage():
-    assert derive.iso(derive.parse_time("2026-11-23T12:00:00Z")) == "2026-11-23T12:00:00Z"
-    assert derive.parse_time("yesterday") is None
-    assert derive.parse_time("2026-11-23T12:00:00") is None  # naive times are not trusted
+    assert clock.iso(clock.parse_time("2026-11-23T12:00:00Z")) == "2026-11-23T12:00:00Z"
+    assert clock.parse_time("yesterday") is None
+    assert clock.parse_time("2026-11-23T12:00:00") is None  # naive times are not trusted
 
 
 def test_policy_from_settings():

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend.clock import Clock
-from backend.derive import Policy, iso
+from backend.clock import Clock, iso
+from backend.derive import Policy
 from backend.match import Records, build
 from backend.memo import MatchMemo
 

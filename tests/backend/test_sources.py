@@ -7,10 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from backend.context import ContextService
+from backend.deadline import Deadline
 from backend.errors import SourceBadResponse, SourceTimeout, SourceUnavailable
 from backend.lookup import Agent, LookupRequest
 from backend.sources import enrolments, learners
-from backend.sources.http import CircuitOpen, Deadline, SourceClient
+from backend.sources.http import CircuitOpen, SourceClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import calls, forget_calls, settings_for
 from tests.servers import free_port

@@ -5,7 +5,7 @@ import pytest
 
 from backend.errors import SourceBadResponse
 from backend.sources import courses, enrolments, learners, payments
-from backend.sources.http import list_page
+from backend.sources.shapes import list_page
 
 
 def test_learner_fields_are_renamed_for_the_answer():

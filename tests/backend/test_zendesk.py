@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from backend.cache import MemoryCache
+from backend.deadline import Deadline
 from backend.errors import NotFound, SourceBadResponse, SourceTimeout, SourceUnavailable
-from backend.sources.http import Deadline
 from backend.zendesk import ZendeskClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import calls, zendesk_settings
