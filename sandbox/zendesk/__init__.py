@@ -13,22 +13,26 @@ from sandbox.zendesk import build, store
 from sandbox.zendesk.timeutil import iso, week_start
 
 
-def generate(data_dir: Path, seed: int, *, force: bool = False, now: float | None = None) -> None:
-    """Write data_dir/zendesk.db unless a copy for this seed and ISO week is there (or force).
+def generate(data_dir: Path, seed: int, *, force: bool = False, now: float | None = None,
+             name: str = store.DB_NAME) -> None:
+    """Write data_dir/<name> (zendesk.db) unless a copy for this seed and ISO week is there (or force).
 
     Times are drawn as offsets from Monday 00:00 UTC of the current ISO week and stored as absolute
-    epoch seconds; activity after the moment of generation (`now`) is not there yet.
+    epoch seconds; activity after the moment of generation (`now`) is not there yet. Every draw
+    covers the whole week, so a later `now` in the same week gives the same past plus what happened
+    since (sandbox/zendesk/advance.py relies on this).
     """
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    target = data_dir / store.DB_NAME
+    target = data_dir / name
     moment = int(time.time() if now is None else now)
     anchor = week_start(moment)
     if target.exists() and not force:
         meta = store.read_meta(target)
         if meta.get("seed") == str(seed) and meta.get("anchor") == str(anchor):
             return
-    fd, tmp_name = tempfile.mkstemp(dir=data_dir, prefix=".zendesk-", suffix=".db.tmp")
+    # The pid in the name tells a later start whose leftover a file is (advance.remove_stale_temps).
+    fd, tmp_name = tempfile.mkstemp(dir=data_dir, prefix=f".zendesk-{os.getpid()}-", suffix=".db.tmp")
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -52,6 +56,12 @@ def register(app: flask.Flask, data_dir: Path) -> None:
     del export, reports
     from sandbox.zendesk.state import State
 
-    app.extensions["sandbox_zendesk"] = State.create(Path(data_dir) / store.DB_NAME)
+    current = State.create(Path(data_dir) / store.DB_NAME)
+    if current.settings.advance_s > 0:
+        from sandbox.zendesk.advance import Advancer
+
+        current.advancer = Advancer(Path(data_dir), current.settings.advance_s)
+        current.db_path = current.advancer.start()
+    app.extensions["sandbox_zendesk"] = current
     app.register_blueprint(routes.api)
     app.register_blueprint(control.blueprint)

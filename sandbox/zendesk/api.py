@@ -66,6 +66,8 @@ def int_arg(name: str, default: int | None = None, *, low: int | None = None,
 def guard() -> flask.Response | None:
     """Authenticate like Zendesk (401 first), then spend the per-minute budget (429 + Retry-After)."""
     current = state()
+    if current.advancer is not None:
+        current.advancer.poke()  # a request for the history: bring it up to now (in the background)
     if not current.authorised(flask.request.headers.get("Authorization")):
         resp = flask.jsonify({"error": "Couldn't authenticate you"})
         resp.status_code = 401

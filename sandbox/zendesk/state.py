@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sandbox.config import ZendeskSettings, load_zendesk
 
@@ -52,6 +53,7 @@ class State:
     # kept in memory so the generated file stays identical for every run.
     touched: dict[int, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    advancer: Any = None  # sandbox.zendesk.advance.Advancer when the history moves with the clock
 
     @classmethod
     def create(cls, db_path: Path) -> State:

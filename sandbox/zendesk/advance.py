@@ -1,0 +1,97 @@
+"""The stand-in's clock: while it is asked, its history is rebuilt up to the present every few minutes."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sandbox.zendesk import store
+
+log = logging.getLogger("sandbox")
+LIVE_NAME = "zendesk-live.db"  # beside zendesk.db, which stays as generated for other sandboxes and tests
+
+
+class Advancer:
+    """Serves data_dir/zendesk-live.db and rebuilds it through the current moment at most every
+    interval_s, in a background thread that a request starts: an idle sandbox rebuilds nothing.
+
+    Within one ISO week a rebuild keeps the past as it was (same ids, same times) and adds the
+    tickets created since, with every lifecycle moved on to now; in a new week the history is a new
+    year ending in that week, as a restarted sandbox's would be."""
+
+    def __init__(self, data_dir: Path, interval_s: float, clock: Callable[[], float] = time.time):
+        self.data_dir, self.interval_s, self.clock = data_dir, interval_s, clock
+        self.path = data_dir / LIVE_NAME
+        self.rebuilds = 0  # completed, for tests
+        self._lock = threading.Lock()
+        self._running: threading.Thread | None = None
+        self._built_at = float("-inf")
+
+    def start(self) -> Path:
+        """The path to serve: the generated history at once, brought up to now in the background."""
+        remove_stale_temps(self.data_dir)
+        generated = self.data_dir / store.DB_NAME
+        # A live file from an earlier week or generator is replaced before it is served.
+        if store.read_meta(self.path).get("anchor") != store.read_meta(generated).get("anchor"):
+            fd, temp = tempfile.mkstemp(dir=self.data_dir, prefix=f".zendesk-{os.getpid()}-",
+                                        suffix=".db.tmp")
+            os.close(fd)
+            try:
+                shutil.copyfile(generated, temp)
+                os.replace(temp, self.path)
+            finally:
+                Path(temp).unlink(missing_ok=True)
+        self.poke()
+        return self.path
+
+    def poke(self) -> threading.Thread | None:
+        """Start a rebuild when the served history is older than interval_s and none is running;
+        the thread started, if any."""
+        with self._lock:
+            if self._running is not None or self.clock() - self._built_at < self.interval_s:
+                return None
+            self._running = threading.Thread(target=self._rebuild, name="zendesk-advance", daemon=True)
+            self._running.start()
+            return self._running
+
+    def _rebuild(self) -> None:
+        from sandbox.zendesk import generate  # the package imports this module's users
+
+        moment = self.clock()
+        try:
+            seed = int(store.read_meta(self.data_dir / store.DB_NAME)["seed"])
+            generate(self.data_dir, seed, force=True, now=moment, name=LIVE_NAME)
+            self.rebuilds += 1
+            log.info("zendesk history advanced to now")
+        except Exception as exc:  # noqa: BLE001 - the history as served stays; retried after interval_s
+            log.warning("zendesk history not advanced: %s", type(exc).__name__)
+        finally:
+            with self._lock:
+                self._built_at, self._running = moment, None
+
+
+def remove_stale_temps(data_dir: Path) -> list[Path]:
+    """Delete the half-written databases of sandboxes that died while building (a rebuild runs in a
+    daemon thread, which a stopping sandbox does not wait for); the files removed."""
+    removed = []
+    for temp in data_dir.glob(".zendesk-*-*.db.tmp"):
+        pid = temp.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            temp.unlink(missing_ok=True)
+            removed.append(temp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
