@@ -4,21 +4,25 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sandbox.config import ROOT
 from sandbox.zendesk import store
 
 log = logging.getLogger("sandbox")
 LIVE_NAME = "zendesk-live.db"  # beside zendesk.db, which stays as generated for other sandboxes and tests
+REBUILD_TIMEOUT_S = 300
 
 
 class Advancer:
     """Serves data_dir/zendesk-live.db and rebuilds it through the current moment at most every
-    interval_s, in a background thread that a request starts: an idle sandbox rebuilds nothing.
+    interval_s, in a child process that a request starts: an idle sandbox rebuilds nothing.
 
     Within one ISO week a rebuild keeps the past as it was (same ids, same times) and adds the
     tickets created since, with every lifecycle moved on to now; in a new week the history is a new
@@ -60,24 +64,26 @@ class Advancer:
             return self._running
 
     def _rebuild(self) -> None:
-        from sandbox.zendesk import generate  # the package imports this module's users
-
         moment = self.clock()
         try:
             seed = int(store.read_meta(self.data_dir / store.DB_NAME)["seed"])
-            generate(self.data_dir, seed, force=True, now=moment, name=LIVE_NAME)
+            # In a child process: seconds of numpy and SQLite work in this one would hold the GIL
+            # against the stand-ins' request threads, and a child finishes (and cleans up) its file
+            # even when this sandbox is stopped meanwhile.
+            subprocess.run([sys.executable, "-m", "sandbox.zendesk.advance", str(self.data_dir), str(seed),
+                            str(moment)], check=True, timeout=REBUILD_TIMEOUT_S, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, cwd=ROOT)
             self.rebuilds += 1
             log.info("zendesk history advanced to now")
-        except Exception as exc:  # noqa: BLE001 - the history as served stays; retried after interval_s
-            log.warning("zendesk history not advanced: %s", type(exc).__name__)
+        except (KeyError, ValueError, OSError, subprocess.SubprocessError) as exc:
+            log.warning("zendesk history not advanced: %s", type(exc).__name__)  # retried after interval_s
         finally:
             with self._lock:
                 self._built_at, self._running = moment, None
 
 
 def remove_stale_temps(data_dir: Path) -> list[Path]:
-    """Delete the half-written databases of sandboxes that died while building (a rebuild runs in a
-    daemon thread, which a stopping sandbox does not wait for); the files removed."""
+    """Delete the half-written databases of rebuilds that were killed midway; the files removed."""
     removed = []
     for temp in data_dir.glob(".zendesk-*-*.db.tmp"):
         pid = temp.name.split("-")[1]
@@ -95,3 +101,15 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True  # someone else's process
     return True
+
+
+def main(argv: list[str]) -> None:
+    """`python -m sandbox.zendesk.advance DATA_DIR SEED MOMENT`: write DATA_DIR/zendesk-live.db."""
+    from sandbox.zendesk import generate
+
+    data_dir, seed, moment = Path(argv[0]), int(argv[1]), float(argv[2])
+    generate(data_dir, seed, force=True, now=moment, name=LIVE_NAME)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
