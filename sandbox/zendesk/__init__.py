@@ -14,13 +14,14 @@ from sandbox.zendesk.timeutil import iso, week_start
 
 
 def generate(data_dir: Path, seed: int, *, force: bool = False, now: float | None = None,
-             name: str = store.DB_NAME) -> None:
+             name: str = store.DB_NAME, demo_at: float | None = None) -> None:
     """Write data_dir/<name> (zendesk.db) unless a copy for this seed and ISO week is there (or force).
 
     Times are drawn as offsets from Monday 00:00 UTC of the current ISO week and stored as absolute
     epoch seconds; activity after the moment of generation (`now`) is not there yet. Every draw
     covers the whole week, so a later `now` in the same week gives the same past plus what happened
-    since (sandbox/zendesk/advance.py relies on this).
+    since (sandbox/zendesk/advance.py relies on this). The demo tickets are created a few hours
+    before `demo_at` (default: `now`).
     """
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -40,7 +41,7 @@ def generate(data_dir: Path, seed: int, *, force: bool = False, now: float | Non
         conn = store.create(tmp)
         rng = np.random.default_rng([seed, 5])
         build.write_users(conn, anchor - 400 * 86_400)
-        build.write_demo(conn, moment)
+        build.write_demo(conn, moment if demo_at is None else int(demo_at))
         build.write_history(conn, rng, anchor, moment)
         store.finish(conn, {"schema": store.SCHEMA_VERSION, "seed": str(seed), "anchor": str(anchor),
                             "generated_at": str(moment), "anchor_iso": iso(anchor) or ""})

@@ -53,6 +53,14 @@ class Advancer:
         self.poke()
         return self.path
 
+    def status(self) -> dict[str, object]:
+        """What the clock route reports: the served history's moment and the rebuilds so far."""
+        with self._lock:
+            running = self._running is not None
+        meta = store.read_meta(self.path)
+        return {"advance_s": self.interval_s, "history_at": int(meta.get("generated_at", 0)) or None,
+                "rebuilding": running, "rebuilds": self.rebuilds}
+
     def poke(self) -> threading.Thread | None:
         """Start a rebuild when the served history is older than interval_s and none is running;
         the thread started, if any."""
@@ -66,13 +74,15 @@ class Advancer:
     def _rebuild(self) -> None:
         moment = self.clock()
         try:
-            seed = int(store.read_meta(self.data_dir / store.DB_NAME)["seed"])
+            meta = store.read_meta(self.data_dir / store.DB_NAME)
+            # The demo tickets keep the age they had when zendesk.db was generated, as tickets do.
+            seed, demo_at = int(meta["seed"]), int(meta["generated_at"])
             # In a child process: seconds of numpy and SQLite work in this one would hold the GIL
             # against the stand-ins' request threads, and a child finishes (and cleans up) its file
             # even when this sandbox is stopped meanwhile.
-            subprocess.run([sys.executable, "-m", "sandbox.zendesk.advance", str(self.data_dir), str(seed),
-                            str(moment)], check=True, timeout=REBUILD_TIMEOUT_S, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.DEVNULL, cwd=ROOT)
+            args = [str(self.data_dir), str(seed), str(moment), str(demo_at)]
+            subprocess.run([sys.executable, "-m", "sandbox.zendesk.advance", *args], check=True, cwd=ROOT,
+                           timeout=REBUILD_TIMEOUT_S, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
             self.rebuilds += 1
             log.info("zendesk history advanced to now")
         except (KeyError, ValueError, OSError, subprocess.SubprocessError) as exc:
@@ -104,11 +114,11 @@ def _alive(pid: int) -> bool:
 
 
 def main(argv: list[str]) -> None:
-    """`python -m sandbox.zendesk.advance DATA_DIR SEED MOMENT`: write DATA_DIR/zendesk-live.db."""
+    """`python -m sandbox.zendesk.advance DATA_DIR SEED MOMENT DEMO_AT`: write DATA_DIR/zendesk-live.db."""
     from sandbox.zendesk import generate
 
-    data_dir, seed, moment = Path(argv[0]), int(argv[1]), float(argv[2])
-    generate(data_dir, seed, force=True, now=moment, name=LIVE_NAME)
+    data_dir, seed, moment, demo_at = Path(argv[0]), int(argv[1]), float(argv[2]), float(argv[3])
+    generate(data_dir, seed, force=True, now=moment, name=LIVE_NAME, demo_at=demo_at)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Control routes under /_sandbox/zendesk: spike labels, the rate budget, touching tickets."""
+"""Control routes under /_sandbox/zendesk: spike labels, the history's clock, the rate budget, touching."""
 from __future__ import annotations
 
 import flask
@@ -30,6 +30,19 @@ def spikes() -> flask.Response:
         conn.close()
     return flask.jsonify({"data": [{"kind": r["kind"], "label": r["label"], "start": iso(r["start"]),
                                     "end": iso(r["end"])} for r in rows]})
+
+
+@blueprint.get("/clock")
+def clock() -> flask.Response:
+    """How far the served history reaches, and whether it moves with the clock (advance.py)."""
+    current = _state()
+    if current.advancer is not None:
+        status = current.advancer.status()
+    else:
+        history_at = store.read_meta(current.db_path).get("generated_at")
+        status = {"advance_s": 0, "history_at": int(history_at) if history_at else None,
+                  "rebuilding": False, "rebuilds": 0}
+    return flask.jsonify({**status, "history_at": iso(status["history_at"])})
 
 
 @blueprint.route("/rate-limit", methods=["GET", "PUT"])

@@ -16,6 +16,7 @@ import sandbox.zendesk as zendesk
 from sandbox.config import load_zendesk
 from sandbox.zendesk import store
 from sandbox.zendesk.advance import LIVE_NAME, Advancer, remove_stale_temps
+from sandbox.zendesk.timeutil import iso
 from tests.servers import SANDBOX_DATA, start_sandbox
 
 SEED = 20261123
@@ -75,8 +76,14 @@ def test_a_later_moment_keeps_the_past_and_adds_what_happened_since(wednesday, t
     assert all(WEDNESDAY_9AM < after[i][0] <= LATER for i in new)
     # Lifecycles moved on: some tickets open at 09:00 are answered or solved by noon.
     assert sum(after[i][3] != before[i][3] for i in history) > 0
-    # The demo tickets stay a few hours old.
+    # The demo tickets are created a few hours before demo_at, by default the moment itself.
     assert after[1001][0] - before[1001][0] == LATER - WEDNESDAY_9AM
+
+
+def test_demo_tickets_keep_their_age_when_the_history_moves_on(wednesday, tmp_path):
+    zendesk.generate(tmp_path, SEED, now=LATER, demo_at=WEDNESDAY_9AM)
+    before, after = tickets(wednesday / store.DB_NAME), tickets(tmp_path / store.DB_NAME)
+    assert [after[i] for i in range(1001, 1008)] == [before[i] for i in range(1001, 1008)]
 
 
 def test_the_live_history_is_rebuilt_only_when_asked_and_older_than_the_interval(wednesday):
@@ -130,11 +137,17 @@ def test_a_sandbox_with_the_clock_on_serves_the_live_history(sandbox, tmp_path):
     served_before = (SANDBOX_DATA / store.DB_NAME).stat().st_mtime_ns
     live = start_sandbox(env={"LC_SANDBOX_ZENDESK_ADVANCE_S": "1"}, log=tmp_path / "live.log")
     try:
-        url = f"{live.url}/api/v2/tickets/1001.json"
-        first = requests.get(url, headers=AUTH, timeout=10).json()["ticket"]["created_at"]
+        clock = f"{live.url}/_sandbox/zendesk/clock"
+        first = requests.get(clock, timeout=10).json()
+        assert first["advance_s"] == 1
         deadline = time.monotonic() + 60
-        while requests.get(url, headers=AUTH, timeout=10).json()["ticket"]["created_at"] == first:
-            assert time.monotonic() < deadline, "the live history never moved"
+        while True:  # each API request asks for the history to be brought up to now
+            ticket = requests.get(f"{live.url}/api/v2/tickets/1001.json", headers=AUTH, timeout=10)
+            assert ticket.status_code == 200  # answered from the previous file during a rebuild
+            now = requests.get(clock, timeout=10).json()
+            if now["rebuilds"] >= 2 and now["history_at"] > first["history_at"]:
+                break
+            assert time.monotonic() < deadline, f"the live history never moved: {now}"
             time.sleep(0.5)
     finally:
         live.stop()
@@ -146,5 +159,6 @@ def test_a_sandbox_with_the_clock_on_serves_the_live_history(sandbox, tmp_path):
     assert list(SANDBOX_DATA.glob(".zendesk-*.db.tmp")) == []
     # The session's sandbox (clock off) and its zendesk.db are untouched.
     assert (SANDBOX_DATA / store.DB_NAME).stat().st_mtime_ns == served_before
-    still = requests.get(f"{sandbox.url}/api/v2/tickets/1001.json", headers=AUTH, timeout=10)
-    assert still.status_code == 200
+    still = requests.get(f"{sandbox.url}/_sandbox/zendesk/clock", timeout=10).json()
+    assert still["advance_s"] == 0 and still["rebuilds"] == 0
+    assert still["history_at"] == iso(int(store.read_meta(SANDBOX_DATA / store.DB_NAME)["generated_at"]))
