@@ -37,7 +37,7 @@ class ZendeskSettings:
     email: str = "agent@demo.example"
     api_token: str = "sandbox-zendesk-token"  # noqa: S105 - public sandbox default
     rate_limit_per_minute: int = 700
-    advance_s: int = 300  # how stale the served history may get while it is asked; 0 = never moves
+    advance_s: int = 600  # how stale the served history may get while it is asked; 0 = never moves
 
 
 def load_zendesk() -> ZendeskSettings:

@@ -127,7 +127,7 @@ def test_the_interval_is_a_setting_and_zero_keeps_the_history_still(monkeypatch)
     monkeypatch.setenv("LC_SANDBOX_ZENDESK_ADVANCE_S", "0")
     assert load_zendesk().advance_s == 0
     monkeypatch.delenv("LC_SANDBOX_ZENDESK_ADVANCE_S")
-    assert load_zendesk().advance_s == 300
+    assert load_zendesk().advance_s == 600
     monkeypatch.setenv("LC_SANDBOX_ZENDESK_ADVANCE_S", "-5")
     with pytest.raises(ValueError, match="LC_SANDBOX_ZENDESK_ADVANCE_S"):
         load_zendesk()
