@@ -15,8 +15,9 @@ from backend.config import Settings
 from backend.context import ContextService
 from backend.errors import ApiError
 from backend.lookup import Agent, LookupRequest, LookupResult
+from backend.openapi import openapi_spec
 from backend.ratelimit import RateLimiter
-from backend.schemas import openapi_spec, parse_lookup
+from backend.schemas import parse_lookup
 from backend.web import AGENT_KEY, REQUEST_ID_KEY, json_body
 
 log = logging.getLogger(__name__)

@@ -1,18 +1,24 @@
-"""Request and error schemas (marshmallow 4) and the OpenAPI document built from the same classes."""
+"""Request and error schemas (marshmallow 4): they validate requests; backend/openapi.py documents them."""
 from __future__ import annotations
 
 from typing import Any
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.errors import BadRequest
 from backend.lookup import LookupRequest, ManualSearch
-from backend.response_schema import LookupResponseSchema
 
 MAX_EMAILS = 20
 _email = fields.Email(validate=validate.Length(max=254))
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: marshmallow's Boolean also takes 1, 0, "yes", "off" and more."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class RequesterSchema(Schema):
@@ -35,16 +41,23 @@ class TicketSchema(Schema):
 class ManualSearchSchema(Schema):
     """An explicit search typed by the agent; audited as manual."""
 
-    kind = fields.String(required=True, validate=validate.OneOf(["email", "learner_id", "order_id"]))
+    # What `value` must be for each kind: the validation below and the OpenAPI variants (one per kind).
+    VALUES = {
+        "email": fields.Email(required=True, validate=validate.Length(max=254)),
+        "learner_id": fields.String(required=True, validate=validate.Length(min=1, max=254)),
+        "order_id": fields.String(required=True, validate=validate.Length(min=1, max=254)),
+    }
+    kind = fields.String(required=True, validate=validate.OneOf(list(VALUES)))
     value = fields.String(required=True, validate=validate.Length(min=1, max=254))
 
     @validates_schema
-    def _email_is_email(self, data: dict, **_: Any) -> None:
-        if data.get("kind") == "email":
+    def _value_fits_kind(self, data: dict, **_: Any) -> None:
+        field = self.VALUES.get(data.get("kind"))
+        if field is not None:
             try:
-                fields.Email().deserialize(data.get("value"))
-            except ValidationError:
-                raise ValidationError("Not a valid email address.", "value") from None
+                field.deserialize(data.get("value"))
+            except ValidationError as exc:
+                raise ValidationError(exc.messages, "value") from None
 
 
 class LookupRequestSchema(Schema):
@@ -52,7 +65,7 @@ class LookupRequestSchema(Schema):
 
     requester = fields.Nested(RequesterSchema, allow_none=True)
     ticket = fields.Nested(TicketSchema, allow_none=True)
-    refresh = fields.Boolean(load_default=False, metadata={"description": (
+    refresh = StrictBoolean(load_default=False, metadata={"description": (
         "Re-read everything about the learner (learners, enrolments, payments) instead of using the "
         "cache. The course catalogue (titles, partners, languages: the same for every learner) is still "
         "served from its own cache, LC_CATALOGUE_TTL_S.")})
@@ -130,35 +143,3 @@ def parse_lookup(payload: object, *, identifier_required: bool) -> LookupRequest
         refresh=data["refresh"],
         manual=ManualSearch(kind=manual["kind"], value=manual["value"].strip()) if manual else None,
     )
-
-
-def openapi_spec(version: str = "1.0.0") -> dict:
-    """The OpenAPI 3.0 document of the backend, built from the schema classes above."""
-    spec = APISpec(title="Learner Context", version=version, openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()],
-                   info={"description": "The learner behind a Zendesk ticket, in one call."})
-    spec.components.security_scheme("zendeskJwt", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
-    spec.components.schema("LookupRequest", schema=LookupRequestSchema)
-    spec.components.schema("LookupResponse", schema=LookupResponseSchema)
-    spec.components.schema("Error", schema=ErrorSchema)
-    error = {"content": {"application/json": {"schema": "Error"}}}
-    errors = {
-        "400": "invalid body, unknown fields or no identifier", "401": "missing or invalid token",
-        "403": "manual search switched off", "404": "claimed ticket unknown", "413": "body too large",
-        "415": "not application/json", "429": "rate limit per agent (Retry-After)",
-        "503": "audit store unavailable: no unaudited data is ever returned",
-    }
-    spec.path(path="/api/v1/learner-context", operations={"post": {
-        "summary": "Everything an agent needs about a ticket's requester",
-        "security": [{"zendeskJwt": []}],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": "LookupRequest"}}},
-        "responses": {
-            "200": {"description": "matches (possibly none) with per-section status",
-                    "content": {"application/json": {"schema": "LookupResponse"}}},
-            **{code: {"description": text, **error} for code, text in errors.items()},
-        },
-    }})
-    for path, text in (("/healthz", "liveness"), ("/readyz", "database and each system, per dependency")):
-        spec.path(path=path, operations={"get": {"summary": text, "responses": {
-            "200": {"description": "ok"}, "503": {"description": "a dependency is down"}}}})
-    return spec.to_dict()

@@ -9,7 +9,8 @@ import pytest
 
 from backend import create_app
 from backend.logs import JsonFormatter
-from backend.schemas import LookupRequestSchema, openapi_spec, parse_lookup
+from backend.openapi import openapi_spec
+from backend.schemas import LookupRequestSchema, parse_lookup
 from tests.backend.conftest import base_config, bearer, token
 
 URL = "/api/v1/learner-context"
@@ -101,6 +102,10 @@ def test_unknown_fields_are_listed_in_a_400(client, body, field):
         ),
         pytest.param(
             {"requester": {"email": "a@example.com"}, "refresh": "sometimes"}, "refresh", id="refresh-word"
+        ),
+        pytest.param({"requester": {"email": "a@example.com"}, "refresh": 1}, "refresh", id="refresh-one"),
+        pytest.param(
+            {"requester": {"email": "a@example.com"}, "refresh": "true"}, "refresh", id="refresh-text"
         ),
         pytest.param({"manual_search": {"kind": "phone", "value": "1"}}, "manual_search", id="manual-kind"),
         pytest.param(
