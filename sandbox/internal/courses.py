@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, request
 
-from sandbox.internal.db import bad_request, check_params, iso, not_found, page, query, whole
+from sandbox.internal.db import bad_request, check_params, iso, not_found, page, page_limit, query, whole
 
 bp = Blueprint("internal_courses", __name__)
 COURSE_ID = re.compile(r"^C-\d{4}$")
@@ -80,8 +80,10 @@ def find():
     """Courses by ?ids= (up to 100, unknown omitted), by ?partner_id=, or the whole catalogue, paginated."""
     check_params({"ids", "partner_id", "limit", "cursor"})
     if "ids" in request.args:
-        if "partner_id" in request.args or "cursor" in request.args:
+        # An empty optional parameter means absent, as everywhere in these APIs.
+        if request.args.get("partner_id", "").strip() or request.args.get("cursor"):
             raise bad_request("ids cannot be combined with partner_id or cursor")
+        page_limit()  # one page holds every id asked for, but a bad limit is still a bad request
         ids = [part.strip() for part in request.args["ids"].split(",") if part.strip()]
         if not ids:
             raise bad_request("ids must list at least one course id")

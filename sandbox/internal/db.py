@@ -100,14 +100,20 @@ def check_params(allowed: set[str], required: set[str] = frozenset()) -> None:
         raise bad_request(f"missing required parameter(s): {', '.join(missing)}")
 
 
-def page_window(key: str) -> tuple[int, int]:
-    """(limit, offset) from ?limit= and the opaque ?cursor=, which must belong to the same query."""
+def page_limit() -> int:
+    """?limit= (default DEFAULT_LIMIT), or 400 when it is not an integer from 1 to MAX_LIMIT."""
     raw = request.args.get("limit", str(DEFAULT_LIMIT))
     if not _DIGITS.fullmatch(raw) or not 1 <= int(raw) <= MAX_LIMIT:
         raise bad_request(f"limit must be an integer from 1 to {MAX_LIMIT}")
+    return int(raw)
+
+
+def page_window(key: str) -> tuple[int, int]:
+    """(limit, offset) from ?limit= and the opaque ?cursor=, which must belong to the same query."""
+    limit = page_limit()
     cursor = request.args.get("cursor")
     if not cursor:
-        return int(raw), 0
+        return limit, 0
     try:
         state = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=" * (-len(cursor) % 4)))
         offset = state["o"]
@@ -115,7 +121,7 @@ def page_window(key: str) -> tuple[int, int]:
             raise ValueError("cursor of another query")
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
         raise bad_request("cursor is not valid for this query") from None
-    return int(raw), offset
+    return limit, offset
 
 
 def cursor_for(key: str, offset: int) -> str:

@@ -77,6 +77,8 @@ def test_unknown_ids_and_paths_are_json_404s(internal, system, path):
         ("payments", "/financial-aid", {"learner_id": ""}),
         ("courses", "/courses", {"ids": ",".join(f"C-{n:04d}" for n in range(1, 102))}),
         ("courses", "/courses", {"ids": ""}),
+        ("courses", "/courses", {"ids": "C-0042", "limit": "0"}),  # one page, yet a bad limit is bad
+        ("courses", "/courses", {"ids": "C-0042", "partner_id": "P-007"}),
     ],
 )
 def test_bad_parameters_are_json_400s(internal, system, path, params):
@@ -145,6 +147,11 @@ def test_last_page_has_no_next_cursor_and_past_the_end_is_empty(internal):
     assert (len(page["data"]), page["total"]) == (100, 140)
     rest = internal.ok("courses", "/partners", limit=100, cursor=page["next_cursor"])
     assert (len(rest["data"]), rest["next_cursor"]) == (40, None)
+
+
+def test_an_empty_optional_parameter_means_absent(internal):
+    page = internal.ok("courses", "/courses", ids="C-0042", partner_id="", cursor="")
+    assert [c["id"] for c in page["data"]] == ["C-0042"]
 
 
 def test_courses_by_ids_omits_unknown_ids_and_keeps_one_page(internal):
