@@ -12,9 +12,10 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sandbox.config import SandboxSettings
-from sandbox.control import Control, ControlMiddleware
+from sandbox.control import Control
 from sandbox.internal.app import create_app
 from sandbox.internal.generate import DB_NAME
+from sandbox.middleware import ControlMiddleware
 
 log = logging.getLogger("sandbox")
 OPTIONAL_PARTS = ("sandbox.zendesk", "sandbox.ticket_page", "sandbox.webhooks")
