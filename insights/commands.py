@@ -1,0 +1,124 @@
+"""The four jobs behind `python -m insights`: settings and parsed arguments in, an exit code out."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from collections.abc import Callable
+from contextlib import closing
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import OperationalError
+
+from insights import alerts, config, export, report, warehouse
+from insights.runs import StopSignal, job_lock
+from insights.zendesk import Http, ZendeskUnavailable, zenpy_client
+
+OK, FAILURE, USAGE, UNAVAILABLE, ALREADY_RUNNING = 0, 1, 2, 3, 4  # what a scheduler sees
+log = logging.getLogger("insights")
+
+
+class Usage(Exception):
+    """Bad arguments or configuration (exit 2)."""
+
+
+def open_warehouse(settings: config.Settings):  # noqa: ANN201 - an SQLAlchemy Engine
+    """The warehouse engine with every table present."""
+    engine = warehouse.engine_for(settings.warehouse_url)
+    warehouse.create_all(engine)
+    return engine
+
+
+def locked(job: Callable[[config.Settings, argparse.Namespace], int]) -> Callable[..., int]:
+    """job run while holding its lock on the warehouse: overlapping cron runs never double-write or alert."""
+    def run(settings: config.Settings, args: argparse.Namespace) -> int:
+        engine = warehouse.engine_for(settings.warehouse_url)
+        try:
+            with job_lock(engine, args.command):
+                return job(settings, args)
+        finally:
+            engine.dispose()
+    return run
+
+
+def cmd_export(settings: config.Settings, args: argparse.Namespace) -> int:
+    if args.since and args.since > datetime.now(UTC).replace(tzinfo=None):
+        raise Usage("--since is in the future")
+    engine = open_warehouse(settings)
+    http = Http(settings)
+    try:
+        start = warehouse.parse_time(settings.export_start) if settings.export_start else None
+        client = zenpy_client(settings)
+        exporter = export.Exporter(http, client, engine, settings.export_page_size, start=start)
+        summary = exporter.run(args.since)
+    finally:
+        http.close()
+    print(summary.line())
+    return OK
+
+
+def cmd_alerts(settings: config.Settings, args: argparse.Namespace) -> int:
+    if args.at and args.at > datetime.now(UTC).replace(tzinfo=None):
+        raise Usage("--at is in the future")
+    engine = open_warehouse(settings)
+    with closing(Http(settings)) as http, StopSignal(active=args.watch) as stop:
+        while True:
+            at = args.at or datetime.now(UTC).replace(tzinfo=None)
+            try:
+                result = alerts.check(settings, engine, http, at)
+            except (ZendeskUnavailable, alerts.WebhookFailed, OperationalError) as exc:
+                if not args.watch:
+                    raise
+                # A watcher outlives outages: report this check as missed and try again next time.
+                why = type(exc).__name__ if isinstance(exc, OperationalError) else str(exc)
+                log.error("check at %s missed: %s", f"{at:%Y-%m-%dT%H:%M}Z", why)
+            else:
+                d = result.decision
+                state = "ALERT sent" if result.sent else "spike, cooling down"
+                print(f"alerts {at:%Y-%m-%dT%H:%M}Z: {d.count} tickets this hour, threshold "
+                      f"{d.threshold:.1f} - {state if d.alert else d.reason}", flush=True)
+            if not args.watch or stop.wait(settings.alert_watch_s):
+                return OK  # a watcher stops on SIGINT or SIGTERM after its current check
+
+
+def cmd_backtest(settings: config.Settings, args: argparse.Namespace) -> int:
+    from insights import backtest  # numpy: only this command needs it
+
+    if args.spikes:
+        try:
+            spikes = backtest.spikes_from(json.loads(args.spikes.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise Usage(f"--spikes: no labelled spikes in {args.spikes} ({type(exc).__name__})") from exc
+    else:
+        http = Http(settings)
+        try:
+            spikes = backtest.spikes_from(http.get_json("/_sandbox/zendesk/spikes"))
+        finally:
+            http.close()
+    engine = open_warehouse(settings)
+    result = backtest.run(engine, spikes, alerts.rule_from(settings), settings.alert_weeks)
+    print("\n".join(result.lines()))
+    return OK
+
+
+def cmd_report(settings: config.Settings, args: argparse.Namespace) -> int:
+    try:
+        report.week_bounds(args.week)
+    except ValueError as exc:
+        raise Usage(str(exc)) from exc
+    engine = open_warehouse(settings)
+    with engine.connect() as conn:
+        built = report.build(conn, args.week)
+    from insights import render  # matplotlib takes a while to import: only this command needs it
+
+    html_path, csv_path = render.write(built, args.out)
+    print(f"report {args.week}: {len(built.rows)} agents -> {html_path} and {csv_path}")
+    return OK
+
+
+COMMANDS: dict[str, Callable[[config.Settings, argparse.Namespace], int]] = {
+    "export": locked(cmd_export), "alerts": locked(cmd_alerts),
+    "backtest": cmd_backtest, "report": cmd_report,  # read-only: any number may run side by side
+}
+
+
