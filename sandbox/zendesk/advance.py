@@ -40,8 +40,10 @@ class Advancer:
         """The path to serve: the generated history at once, brought up to now in the background."""
         remove_stale_temps(self.data_dir)
         generated = self.data_dir / store.DB_NAME
-        # A live file from an earlier week or generator is replaced before it is served.
-        if store.read_meta(self.path).get("anchor") != store.read_meta(generated).get("anchor"):
+        # A live file from an earlier week or generator is replaced before it is served. Without
+        # zendesk.db there is nothing to serve yet: the API answers 503 until a rebuild succeeds.
+        current = store.read_meta(generated).get("anchor") if generated.exists() else None
+        if current is not None and store.read_meta(self.path).get("anchor") != current:
             fd, temp = tempfile.mkstemp(dir=self.data_dir, prefix=f".zendesk-{os.getpid()}-",
                                         suffix=".db.tmp")
             os.close(fd)

@@ -57,6 +57,13 @@ def rebuilding(data_dir: Path) -> list[int]:
     return pids
 
 
+def wait_for_end_of_rebuild(advancer: Advancer) -> None:
+    deadline = time.monotonic() + 60
+    while advancer.status()["rebuilding"]:
+        assert time.monotonic() < deadline, "the rebuild did not end"
+        time.sleep(0.05)
+
+
 def wait_for_rebuilds(advancer: Advancer, count: int) -> None:
     deadline = time.monotonic() + 60
     while advancer.rebuilds < count:
@@ -110,6 +117,14 @@ def test_a_live_file_from_an_earlier_week_is_replaced_before_it_is_served(wednes
     assert generated_at(served) == WEDNESDAY_9AM  # this week's copy, even before the rebuild ends
     wait_for_rebuilds(advancer, 1)
     assert generated_at(served) == WEDNESDAY_9AM + 999
+
+
+def test_without_generated_data_the_clock_starts_and_serves_nothing_yet(tmp_path):
+    advancer = Advancer(tmp_path, interval_s=3_600)
+    served = advancer.start()  # the sandbox still starts; its API answers 503 meanwhile
+    assert not served.exists()
+    wait_for_end_of_rebuild(advancer)
+    assert advancer.rebuilds == 0 and not served.exists()
 
 
 def test_half_written_files_of_dead_sandboxes_are_removed_and_live_ones_kept(tmp_path):
