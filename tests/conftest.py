@@ -5,11 +5,13 @@ import os
 
 import pytest
 
+from backend.audit import AuditStore
 from tests.servers import Sandbox, service_available, start_sandbox
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 POSTGRES_URL = os.environ.get("LC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("LC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+AUDIT_KEY = "k" * 32
 
 
 def require_service(kind: str) -> None:
@@ -49,3 +51,18 @@ def postgres_url() -> str:
 def redis_url() -> str:
     require_service("redis")
     return REDIS_URL
+
+
+@pytest.fixture
+def audit_db(tmp_path):
+    """The path of a fresh SQLite audit database."""
+    return tmp_path / "audit.db"
+
+
+@pytest.fixture
+def audit_store(audit_db):
+    """An AuditStore on audit_db with its table created, closed (queued rows committed) afterwards."""
+    audit = AuditStore(f"sqlite:///{audit_db}", AUDIT_KEY)
+    assert audit.create()
+    yield audit
+    audit.close()

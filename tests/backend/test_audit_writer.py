@@ -14,25 +14,12 @@ from sqlalchemy import text
 
 from backend.audit import APPLICATION_NAME, AuditStore, AuditUnavailable
 from backend.lookup import Agent, LookupResult
+from tests.conftest import AUDIT_KEY
 
 AGENT = Agent(iss="https://demo.zendesk.com", sub="agent-7", ticket_id=1001)
 RESULT = LookupResult(body={}, identifiers=[("email", "someone@example.com")], match_count=1,
                       section_statuses={"learner": "ok", "enrolments": "ok", "courses": "ok",
                                         "payments": "ok"})
-KEY = "k" * 32
-
-
-@pytest.fixture
-def db(tmp_path):
-    return tmp_path / "audit.db"
-
-
-@pytest.fixture
-def store(db):
-    audit = AuditStore(f"sqlite:///{db}", KEY)
-    assert audit.create()
-    yield audit
-    audit.close()
 
 
 def committed_ids(db) -> list[str]:
@@ -52,90 +39,90 @@ def wait_for(condition, timeout: float = 10.0) -> None:
         time.sleep(0.005)
 
 
-def test_each_call_returns_only_once_its_row_is_committed(store, db):
+def test_each_call_returns_only_once_its_row_is_committed(audit_store, audit_db):
     def record_and_look(request_id: str) -> bool:
-        record(store, request_id)
-        return request_id in committed_ids(db)
+        record(audit_store, request_id)
+        return request_id in committed_ids(audit_db)
 
     ids = [f"req-{n}" for n in range(64)]
     with ThreadPoolExecutor(max_workers=16) as pool:
         assert all(pool.map(record_and_look, ids))
-    assert sorted(committed_ids(db)) == sorted(ids)
+    assert sorted(committed_ids(audit_db)) == sorted(ids)
 
 
-def test_rows_waiting_together_share_one_commit(store, db):
-    with open(f"{db}.writer-lock", "ab") as held:
+def test_rows_waiting_together_share_one_commit(audit_store, audit_db):
+    with open(f"{audit_db}.writer-lock", "ab") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # another process's writer mid-commit
-        threads = [threading.Thread(target=record, args=(store, f"req-{n}")) for n in range(16)]
+        threads = [threading.Thread(target=record, args=(audit_store, f"req-{n}")) for n in range(16)]
         for thread in threads:
             thread.start()
-        wait_for(lambda: store.writer.queued == 16)  # the writer holds the first rows, waiting
+        wait_for(lambda: audit_store.writer.queued == 16)  # the writer holds the first rows, waiting
         fcntl.flock(held, fcntl.LOCK_UN)
         for thread in threads:
             thread.join()
-    assert store.writer.rows == 16
-    assert store.writer.batches <= 2  # what it took first, then everything that queued meanwhile
-    assert len(committed_ids(db)) == 16
+    assert audit_store.writer.rows == 16
+    assert audit_store.writer.batches <= 2  # what it took first, then everything that queued meanwhile
+    assert len(committed_ids(audit_db)) == 16
 
 
 def _write_from_another_process(url: str, prefix: str, count: int) -> None:
-    audit = AuditStore(url, KEY)
+    audit = AuditStore(url, AUDIT_KEY)
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(lambda n: record(audit, f"{prefix}-{n}"), range(count)))
     audit.close()
 
 
-def test_two_processes_writing_one_file_lose_no_row(store, db):
+def test_two_processes_writing_one_file_lose_no_row(audit_store, audit_db):
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_write_from_another_process, args=(f"sqlite:///{db}", name, 150))
+    procs = [ctx.Process(target=_write_from_another_process, args=(f"sqlite:///{audit_db}", name, 150))
              for name in ("w1", "w2")]
     for proc in procs:
         proc.start()
     for proc in procs:
         proc.join(60)
         assert proc.exitcode == 0
-    ids = committed_ids(db)
+    ids = committed_ids(audit_db)
     assert len(ids) == len(set(ids)) == 300
 
 
-def test_a_failing_database_fails_the_waiting_calls_and_recovers_when_back(store, db):
-    record(store, "before")
-    with sqlite3.connect(db) as conn:
+def test_a_failing_database_fails_the_waiting_calls_and_recovers_when_back(audit_store, audit_db):
+    record(audit_store, "before")
+    with sqlite3.connect(audit_db) as conn:
         conn.execute("ALTER TABLE lc_audit RENAME TO lc_audit_away")
     with pytest.raises(AuditUnavailable):
-        record(store, "while-away")
-    with sqlite3.connect(db) as conn:
+        record(audit_store, "while-away")
+    with sqlite3.connect(audit_db) as conn:
         conn.execute("ALTER TABLE lc_audit_away RENAME TO lc_audit")
-    record(store, "after")  # the same writer, no restart
-    assert committed_ids(db) == ["before", "after"]
+    record(audit_store, "after")  # the same writer, no restart
+    assert committed_ids(audit_db) == ["before", "after"]
 
 
-def test_a_writer_that_cannot_get_the_file_is_a_503_not_a_hang(store, db, monkeypatch):
+def test_a_writer_that_cannot_get_the_file_is_a_503_not_a_hang(audit_store, audit_db, monkeypatch):
     monkeypatch.setattr("backend.audit.CONNECT_TIMEOUT_S", 0.2)
-    with open(f"{db}.writer-lock", "ab") as held:
+    with open(f"{audit_db}.writer-lock", "ab") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         started = time.monotonic()
         with pytest.raises(AuditUnavailable):
-            record(store, "late")
+            record(audit_store, "late")
         assert time.monotonic() - started < 5
-        assert "late" not in committed_ids(db)
+        assert "late" not in committed_ids(audit_db)
     # Audited although never answered: the safe way round.
-    wait_for(lambda: "late" in committed_ids(db))
+    wait_for(lambda: "late" in committed_ids(audit_db))
 
 
-def test_close_commits_what_is_queued_and_stops_the_thread(db):
-    audit = AuditStore(f"sqlite:///{db}", KEY)
+def test_close_commits_what_is_queued_and_stops_the_thread(audit_db):
+    audit = AuditStore(f"sqlite:///{audit_db}", AUDIT_KEY)
     audit.create()
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(lambda n: record(audit, f"req-{n}"), range(32)))
     audit.close()
-    assert len(committed_ids(db)) == 32
+    assert len(committed_ids(audit_db)) == 32
     assert not [t for t in threading.enumerate() if t.name == "lc-audit-writer"]
 
 
 def test_postgres_writer_survives_its_connection_being_killed(postgres_url):
     table = f"lc_audit_w_{uuid.uuid4().hex[:12]}"
-    audit = AuditStore(postgres_url, KEY, table=table)
+    audit = AuditStore(postgres_url, AUDIT_KEY, table=table)
     assert audit.create()
     try:
         record(audit, "first")
@@ -155,14 +142,15 @@ def test_postgres_writer_survives_its_connection_being_killed(postgres_url):
         audit.close()
 
 
-def test_a_writer_that_cannot_even_start_its_batch_fails_it_at_once(store, db, tmp_path, monkeypatch):
+def test_a_writer_that_cannot_even_start_its_batch_fails_it_at_once(audit_store, audit_db, tmp_path,
+                                                                     monkeypatch):
     monkeypatch.setattr("backend.audit.CONNECT_TIMEOUT_S", 60)  # a stranded row would wait this long
-    good_path = store.writer.lock_path
-    store.writer.lock_path = tmp_path  # a directory: the lock file cannot be opened
+    good_path = audit_store.writer.lock_path
+    audit_store.writer.lock_path = tmp_path  # a directory: the lock file cannot be opened
     started = time.monotonic()
     with pytest.raises(AuditUnavailable):
-        record(store, "no-lock-file")
+        record(audit_store, "no-lock-file")
     assert time.monotonic() - started < 30
-    store.writer.lock_path = good_path
-    record(store, "after")  # the same writer thread goes on
-    assert committed_ids(db) == ["after"]
+    audit_store.writer.lock_path = good_path
+    record(audit_store, "after")  # the same writer thread goes on
+    assert committed_ids(audit_db) == ["after"]
