@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,10 +31,7 @@ def generate(data_dir: Path, seed: int, *, force: bool = False, now: float | Non
         meta = store.read_meta(target)
         if meta.get("seed") == str(seed) and meta.get("anchor") == str(anchor):
             return
-    # The pid in the name tells a later start whose leftover a file is (advance.remove_stale_temps).
-    fd, tmp_name = tempfile.mkstemp(dir=data_dir, prefix=f".zendesk-{os.getpid()}-", suffix=".db.tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = store.temp_path(data_dir)
     try:
         tmp.unlink()
         conn = store.create(tmp)

@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -44,24 +43,20 @@ class Advancer:
         # zendesk.db there is nothing to serve yet: the API answers 503 until a rebuild succeeds.
         current = store.read_meta(generated).get("anchor") if generated.exists() else None
         if current is not None and store.read_meta(self.path).get("anchor") != current:
-            fd, temp = tempfile.mkstemp(dir=self.data_dir, prefix=f".zendesk-{os.getpid()}-",
-                                        suffix=".db.tmp")
-            os.close(fd)
+            temp = store.temp_path(self.data_dir)
             try:
                 shutil.copyfile(generated, temp)
                 os.replace(temp, self.path)
             finally:
-                Path(temp).unlink(missing_ok=True)
+                temp.unlink(missing_ok=True)
         self.poke()
         return self.path
 
-    def status(self) -> dict[str, object]:
-        """What the clock route reports: the served history's moment and the rebuilds so far."""
+    @property
+    def rebuilding(self) -> bool:
+        """True while a rebuild runs."""
         with self._lock:
-            running = self._running is not None
-        meta = store.read_meta(self.path)
-        return {"advance_s": self.interval_s, "history_at": int(meta.get("generated_at", 0)) or None,
-                "rebuilding": running, "rebuilds": self.rebuilds}
+            return self._running is not None
 
     def poke(self) -> threading.Thread | None:
         """Start a rebuild when the served history is older than interval_s and none is running;
@@ -97,7 +92,7 @@ class Advancer:
 def remove_stale_temps(data_dir: Path) -> list[Path]:
     """Delete the half-written databases of rebuilds that were killed midway; the files removed."""
     removed = []
-    for temp in data_dir.glob(".zendesk-*-*.db.tmp"):
+    for temp in data_dir.glob(store.TEMP_GLOB):
         pid = temp.name.split("-")[1]
         if pid.isdigit() and not _alive(int(pid)):
             temp.unlink(missing_ok=True)

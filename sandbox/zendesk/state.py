@@ -8,9 +8,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sandbox.config import ZendeskSettings, load_zendesk
+
+if TYPE_CHECKING:
+    from sandbox.zendesk.advance import Advancer
 
 TOUCH_AGE_S = 61  # a touched ticket counts as updated just over a minute ago
 
@@ -53,7 +56,7 @@ class State:
     # kept in memory so the generated file stays identical for every run.
     touched: dict[int, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    advancer: Any = None  # sandbox.zendesk.advance.Advancer when the history moves with the clock
+    advancer: Advancer | None = None  # when the history moves with the clock
 
     @classmethod
     def create(cls, db_path: Path) -> State:

@@ -1,7 +1,9 @@
 """SQLite layout of zendesk.db: schema, bulk writing at generation and connections for reading."""
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -9,6 +11,15 @@ from sandbox import datafile
 
 SCHEMA_VERSION = "zendesk-4"  # bump on any change to the generator: older files are then rebuilt
 DB_NAME = "zendesk.db"
+TEMP_GLOB = ".zendesk-*-*.db.tmp"  # what temp_path names look like
+
+
+def temp_path(data_dir: Path) -> Path:
+    """A fresh name in data_dir for a database being written, renamed into place when complete. The
+    writer's pid is in it, so a later start can tell a dead writer's leftover (advance.py)."""
+    fd, name = tempfile.mkstemp(dir=data_dir, prefix=f".zendesk-{os.getpid()}-", suffix=".db.tmp")
+    os.close(fd)
+    return Path(name)
 
 USER_COLUMNS = ["id", "name", "email", "role", "locale", "time_zone", "iana_time_zone", "external_id",
                 "created_at", "updated_at", "default_group_id", "lang"]

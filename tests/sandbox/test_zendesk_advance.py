@@ -59,7 +59,7 @@ def rebuilding(data_dir: Path) -> list[int]:
 
 def wait_for_end_of_rebuild(advancer: Advancer) -> None:
     deadline = time.monotonic() + 60
-    while advancer.status()["rebuilding"]:
+    while advancer.rebuilding:
         assert time.monotonic() < deadline, "the rebuild did not end"
         time.sleep(0.05)
 
