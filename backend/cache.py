@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import threading
 import time
 from typing import Protocol
-
-log = logging.getLogger(__name__)
 
 KEY_PREFIX = "lc:v1:"
 MEMORY_MAXSIZE = 20_000

@@ -1,7 +1,6 @@
 """Orchestration of one lookup: whose context, which systems in what order, all under one deadline."""
 from __future__ import annotations
 
-import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -20,8 +19,6 @@ from backend.memo import MatchMemo
 from backend.records import RecordFetcher
 from backend.sources.http import SourceClient
 from backend.zendesk import ZendeskClient
-
-log = logging.getLogger(__name__)
 
 MAX_REFERENCED_ORDERS = 5  # orders named in the ticket that are fetched by id
 
