@@ -1,7 +1,6 @@
 """Shared HTTP for the internal systems: pooled session, deadline-capped timeouts, retries, breaker."""
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,8 +13,6 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_rand
 from backend.deadline import Deadline
 from backend.errors import SourceBadResponse, SourceError, SourceTimeout, SourceUnavailable
 from backend.sources.shapes import list_page
-
-log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 0.5  # loopback/LAN peers connect in milliseconds; a slow connect means trouble
 MIN_ATTEMPT_S = 0.05  # do not start an attempt that cannot finish in less than this
