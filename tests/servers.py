@@ -5,6 +5,8 @@ import os
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str = "condition not reached",
+             poll_s: float = 0.005) -> None:
+    """Poll condition until it holds; fail with `what` after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(poll_s)
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:

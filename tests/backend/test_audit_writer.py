@@ -15,6 +15,7 @@ from sqlalchemy import text
 from backend.audit import APPLICATION_NAME, AuditStore, AuditUnavailable
 from backend.lookup import Agent, LookupResult
 from tests.conftest import AUDIT_KEY
+from tests.servers import wait_for
 
 AGENT = Agent(iss="https://demo.zendesk.com", sub="agent-7", ticket_id=1001)
 RESULT = LookupResult(body={}, identifiers=[("email", "someone@example.com")], match_count=1,
@@ -30,13 +31,6 @@ def committed_ids(db) -> list[str]:
 
 def record(store: AuditStore, request_id: str) -> None:
     store.record(AGENT, RESULT, request_id=request_id, latency_ms=1.0)
-
-
-def wait_for(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(0.005)
 
 
 def test_each_call_returns_only_once_its_row_is_committed(audit_store, audit_db):

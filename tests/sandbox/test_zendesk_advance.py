@@ -17,7 +17,7 @@ from sandbox.config import load_zendesk
 from sandbox.zendesk import store
 from sandbox.zendesk.advance import LIVE_NAME, Advancer, remove_stale_temps
 from sandbox.zendesk.timeutil import iso
-from tests.servers import SANDBOX_DATA, start_sandbox
+from tests.servers import SANDBOX_DATA, start_sandbox, wait_for
 
 SEED = 20261123
 WEDNESDAY_9AM = 1_795_392_000 + 2 * 86_400 + 9 * 3_600  # 2026-11-25 09:00 UTC: a busy hour
@@ -57,20 +57,6 @@ def rebuilding(data_dir: Path) -> list[int]:
     return pids
 
 
-def wait_for_end_of_rebuild(advancer: Advancer) -> None:
-    deadline = time.monotonic() + 60
-    while advancer.rebuilding:
-        assert time.monotonic() < deadline, "the rebuild did not end"
-        time.sleep(0.05)
-
-
-def wait_for_rebuilds(advancer: Advancer, count: int) -> None:
-    deadline = time.monotonic() + 60
-    while advancer.rebuilds < count:
-        assert time.monotonic() < deadline, f"fewer than {count} rebuilds"
-        time.sleep(0.1)
-
-
 def test_a_later_moment_keeps_the_past_and_adds_what_happened_since(wednesday, tmp_path):
     zendesk.generate(tmp_path, SEED, now=LATER)
     before, after = tickets(wednesday / store.DB_NAME), tickets(tmp_path / store.DB_NAME)
@@ -98,7 +84,8 @@ def test_the_live_history_is_rebuilt_only_when_asked_and_older_than_the_interval
     advancer = Advancer(wednesday, interval_s=3_600, clock=lambda: moment[0])
     served = advancer.start()
     assert served == wednesday / LIVE_NAME and served.exists()  # served at once: a copy of zendesk.db
-    wait_for_rebuilds(advancer, 1)  # started with the sandbox, in the background
+    # Started with the sandbox, in the background.
+    wait_for(lambda: advancer.rebuilds >= 1, 60, "no rebuild", 0.1)
     assert generated_at(served) == WEDNESDAY_9AM + 60
 
     moment[0] += 1_800
@@ -115,7 +102,7 @@ def test_a_live_file_from_an_earlier_week_is_replaced_before_it_is_served(wednes
     advancer = Advancer(tmp_path, interval_s=3_600, clock=lambda: WEDNESDAY_9AM + 999)
     served = advancer.start()
     assert generated_at(served) == WEDNESDAY_9AM  # this week's copy, even before the rebuild ends
-    wait_for_rebuilds(advancer, 1)
+    wait_for(lambda: advancer.rebuilds >= 1, 60, "no rebuild", 0.1)
     assert generated_at(served) == WEDNESDAY_9AM + 999
 
 
@@ -123,7 +110,7 @@ def test_without_generated_data_the_clock_starts_and_serves_nothing_yet(tmp_path
     advancer = Advancer(tmp_path, interval_s=3_600)
     served = advancer.start()  # the sandbox still starts; its API answers 503 meanwhile
     assert not served.exists()
-    wait_for_end_of_rebuild(advancer)
+    wait_for(lambda: not advancer.rebuilding, 60, "the rebuild did not end", 0.05)
     assert advancer.rebuilds == 0 and not served.exists()
 
 
@@ -167,10 +154,7 @@ def test_a_sandbox_with_the_clock_on_serves_the_live_history(sandbox, tmp_path):
     finally:
         live.stop()
     # A rebuild runs in a child process, which finishes (and renames or removes its file) on its own.
-    deadline = time.monotonic() + 60
-    while rebuilding(SANDBOX_DATA):
-        assert time.monotonic() < deadline, "a rebuild did not end"
-        time.sleep(0.2)
+    wait_for(lambda: not rebuilding(SANDBOX_DATA), 60, "a rebuild did not end", 0.2)
     assert list(SANDBOX_DATA.glob(".zendesk-*.db.tmp")) == []
     # The session's sandbox (clock off) and its zendesk.db are untouched.
     assert (SANDBOX_DATA / store.DB_NAME).stat().st_mtime_ns == served_before
