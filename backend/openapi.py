@@ -49,8 +49,8 @@ def _manual_search_variants(spec: APISpec) -> None:
                  "properties": {"kind": {"type": "string", "enum": [kind]},
                                 "value": converter.field2property(field)}}
                 for kind, field in ManualSearchSchema.VALUES.items()]
-    schemas = spec.to_dict()["components"]["schemas"]
-    name = next(n for n in schemas if n.startswith("ManualSearch"))
+    # The plugin registered the nested schema when LookupRequest was added; replace its description.
+    name = next(n for n in spec.components.schemas if n.startswith("ManualSearch"))
     spec.components.schemas[name] = {"oneOf": variants, "description": ManualSearchSchema.__doc__}
 
 
