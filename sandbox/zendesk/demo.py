@@ -32,9 +32,9 @@ PERSONAS = [
     Persona(2002, "张伟", (p.WEI_EMAIL, p.WEI_WORK_EMAIL), "zh"),
     Persona(2003, "Sam Taylor", (p.SAM_EMAIL,), "en", p.SAM_EXTERNAL_ID),
     Persona(2004, "Priya Raman", (p.PRIYA_EMAIL,), "en"),
-    Persona(2005, "Harper Quinn", (p.HEAVY_EMAIL,), "en"),
+    Persona(2005, "Alex Morgan", (p.HEAVY_EMAIL,), "en"),  # as the learner systems know them
     Persona(2006, "Jordan Ellis", (p.ERASED_EMAIL,), "en"),
-    Persona(2007, "Alex Morgan", (p.NOBODY_EMAIL,), "en"),
+    Persona(2007, "Harper Quinn", (p.NOBODY_EMAIL,), "en"),
 ]
 
 # ticket id, requester index, hours before generation, subject, description, tags, topic group

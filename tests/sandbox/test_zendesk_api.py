@@ -12,6 +12,7 @@ import pytest
 import requests
 
 import sandbox.zendesk as zendesk
+from tests.sandbox.conftest import Internal
 from tests.servers import SANDBOX_DATA, Sandbox
 
 EMAIL, TOKEN = "agent@demo.example", "sandbox-zendesk-token"
@@ -69,6 +70,20 @@ def test_demo_tickets_are_requested_by_the_personas_in_order(zd: Zendesk) -> Non
         assert user["role"] == "end-user"
         seen.append(user["email"])
     assert seen == PERSONAS
+
+
+def test_demo_requesters_carry_the_name_the_learner_systems_know(zd: Zendesk, internal: Internal) -> None:
+    """The ticket page and the sidebar show both names: one person must not appear under two."""
+    requesters, learner_names = {}, set()
+    for ticket_id in range(1001, 1008):
+        ticket = zd.ok(f"tickets/{ticket_id}.json")["ticket"]
+        user = zd.ok(f"users/{ticket['requester_id']}.json")["user"]
+        learners = internal.ok("learners", "/learners", email=user["email"])["data"]
+        known = {learner["name"] for learner in learners if learner["name"]}  # erased: no name left
+        assert not known or user["name"] in known, (ticket_id, user["name"], known)
+        requesters[user["email"]] = user["name"]
+        learner_names |= known
+    assert requesters["nobody@example.com"] not in learner_names  # no account: nobody's namesake either
 
 
 def test_demo_ticket_texts_are_in_the_requesters_language_and_cite_persona_ids(zd: Zendesk) -> None:
