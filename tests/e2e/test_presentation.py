@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e import harness
+
 
 @pytest.mark.parametrize("locale", ["fr", "zh-CN"])
 def test_the_app_speaks_the_agents_language(open_ticket, locale):
@@ -34,3 +36,38 @@ def test_a_wrong_shared_secret_shows_unauthorized(open_ticket):
     ticket = open_ticket(1001, settings={"shared_secret": "a-wrong-secret-that-is-long-enough-0123456789"})
     ticket.wait_state("unauthorized")
     expect(ticket.testid("lc-unauthorized")).to_be_visible()
+
+
+def test_an_sdk_that_did_not_load_says_so_and_reloading_recovers(browser, clean_sandbox, backend):
+    context = harness.new_context(browser)
+    try:
+        cdn_down = {"on": True}
+        sdk = harness.build_sdk()
+        context.unroute("https://static.zdassets.com/**")
+        context.route("https://static.zdassets.com/**", lambda route: route.abort() if cdn_down["on"]
+                      else route.fulfill(path=str(sdk), content_type="text/javascript"))
+        ticket = harness.open_ticket(context, harness.page_url(clean_sandbox.url, ticket=1001,
+                                                               backend_url=backend.url))
+        ticket.wait_state("error")
+        expect(ticket.testid("lc-error")).to_have_attribute("data-code", "no_sdk")
+        expect(ticket.testid("lc-error")).to_contain_text("static.zdassets.com")
+        expect(ticket.testid("lc-error-retry")).to_have_count(0)  # nothing to retry with: no client
+        cdn_down["on"] = False
+        ticket.testid("lc-error-reload").click()
+        ticket.wait_state("matched")
+    finally:
+        context.close()
+
+
+def test_opened_outside_zendesk_the_app_says_where_to_open_it(browser, clean_sandbox):
+    context = harness.new_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(f"{clean_sandbox.url}/app/assets/iframe.html")  # no origin or app_guid: not in Zendesk
+        error = page.get_by_test_id("lc-error")
+        expect(error).to_have_attribute("data-code", "no_zaf")
+        expect(error).to_contain_text("Open this app from a Zendesk ticket")
+        expect(page.get_by_test_id("lc-error-reload")).to_have_count(0)
+        expect(page.get_by_test_id("lc-error-retry")).to_have_count(0)
+    finally:
+        context.close()

@@ -34,6 +34,7 @@ function toast(key, params) {
 
 const act = {
   refresh: () => lookup({ refresh: true }),
+  reload: () => location.reload(),
   toggle: (key) => { s.expanded.has(key) ? s.expanded.delete(key) : s.expanded.add(key); render(); },
   reveal: (id) => { s.revealed.has(id) ? s.revealed.delete(id) : s.revealed.add(id); render(); },
   copy: (value) => copyText(value).then(() => toast('toast.copied', { value }), () => toast('toast.copy_failed')),
@@ -131,10 +132,11 @@ async function loadTicket() {
 }
 
 async function start() {
-  const client = window.ZAFClient && window.ZAFClient.init();
+  // No ZAFClient: Zendesk's SDK script did not load (network, proxy or CSP); init() false: not in Zendesk.
+  const client = window.ZAFClient ? window.ZAFClient.init() : undefined;
   if (!client) {
     s.t = translator(await loadLocale(navigator.language).catch(() => 'en'));
-    s.view = { phase: 'error', error: { code: 'no_zaf', status: 0 } };
+    s.view = { phase: 'error', error: { code: client === undefined ? 'no_sdk' : 'no_zaf', status: 0 } };
     render();
     return;
   }

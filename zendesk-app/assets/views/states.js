@@ -46,7 +46,7 @@ export function notFound(ui, suggestions) {
 /** A failure in plain words with a retry. */
 export function errorState(ui, error) {
   const { t } = ui;
-  const known = ['timeout', 'network', 'bad_response', 'rate_limited', 'no_zaf', 'no_identifier', 'ticket_mismatch',
+  const known = ['timeout', 'network', 'bad_response', 'rate_limited', 'no_sdk', 'no_zaf', 'no_identifier', 'ticket_mismatch',
     'ticket_required', 'manual_search_off', 'ticket_not_found', 'requester_not_found', 'payload_too_large'];
   // Without a usable requester the manual search is the way forward (unless the service turned it off).
   const search = ['no_identifier', 'requester_not_found'].includes(error.code);
@@ -55,7 +55,11 @@ export function errorState(ui, error) {
     h('h2', {}, t('error.title')),
     h('p', {}, t(`error.${key}`, { seconds: error.retryAfter || '' })),
     error.status ? h('p', { class: 'muted small' }, t('error.reference', { code: error.code })) : null,
-    error.code === 'no_zaf' ? null : h('button', {
+    error.code === 'no_zaf' ? null : error.code === 'no_sdk' ? h('button', {
+      // Without the SDK there is no client to retry with: only loading the app again can help.
+      type: 'button', class: 'btn primary', testid: 'lc-error-reload', 'data-key': 'error-reload',
+      on: { click: () => ui.act.reload() },
+    }, t('action.reload')) : h('button', {
       type: 'button', class: `btn${search ? '' : ' primary'}`, testid: 'lc-error-retry', 'data-key': 'error-retry',
       on: { click: () => ui.act.refresh() },
     }, t('action.retry')),
