@@ -111,7 +111,9 @@ def start_sandbox(*, env: dict[str, str] | None = None, log: Path | None = None)
     # One sandbox serves the whole test session; its Zendesk rate limit is tightened per test
     # through /_sandbox/zendesk/rate-limit, so the session default must not throttle other tests.
     # Its Zendesk history stays as generated: tests compare what it serves with zendesk.db.
-    env = {"LC_SANDBOX_ZENDESK_RATE_LIMIT": "100000", "LC_SANDBOX_ZENDESK_ADVANCE_S": "0", **(env or {})}
+    # The app's HTML is served unchanged: browser tests route Zendesk's CDN to the local SDK build.
+    env = {"LC_SANDBOX_ZENDESK_RATE_LIMIT": "100000", "LC_SANDBOX_ZENDESK_ADVANCE_S": "0",
+           "LC_PAGE_SDK_SOURCE": "cdn", **(env or {})}
     server = start(args, "/_sandbox/health", port=port, env=env, log=log, timeout=300)
     return Sandbox(url=server.url, proc=server.proc, log=log)
 

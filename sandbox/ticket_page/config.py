@@ -21,7 +21,9 @@ class PageConfig:
     app_dir: Path = ROOT / "zendesk-app"
     manifest_path: Path = ROOT / "manifest.json"
     sdk_path: Path = ROOT / "var" / "zaf_sdk.js"
-    sdk_source: str = "cdn"  # cdn: the app loads Zendesk's CDN; local: /app/ pages get the local build
+    # cdn: the app loads Zendesk's CDN; local: /app/ pages get the local build; auto: the CDN if it answers
+    sdk_source: str = "auto"
+    sdk_probe_url: str = SDK_CDN_URL  # what auto asks (tests point it at a loopback server)
     backend_url: str = "http://127.0.0.1:8000"
     shared_secret: str = DEV_SECRET
     setting_overrides: dict[str, object] = field(default_factory=dict)
@@ -72,6 +74,6 @@ def load(environ: Mapping[str, str] | None = None) -> PageConfig:
     zendesk = load_zendesk()  # the same API-token credentials the sandbox's Zendesk API accepts
     values.update(zendesk_email=zendesk.email, zendesk_api_token=zendesk.api_token)
     config = PageConfig(**values)  # type: ignore[arg-type]
-    if config.sdk_source not in ("cdn", "local"):
-        raise ValueError("LC_PAGE_SDK_SOURCE: must be cdn or local")
+    if config.sdk_source not in ("auto", "cdn", "local"):
+        raise ValueError("LC_PAGE_SDK_SOURCE: must be auto, cdn or local")
     return config

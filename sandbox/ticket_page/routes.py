@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pathlib
-import re
 
 import flask
 import requests
@@ -12,10 +11,10 @@ from sandbox.ticket_page import config as page_config
 from sandbox.ticket_page.forward import failure, forward
 from sandbox.ticket_page.installation import APP_ID, Registry
 from sandbox.ticket_page.proxy import ProxyRejected, prepare
+from sandbox.ticket_page.sdk import SdkChoice
 from sandbox.ticket_page.tickets import TicketUnavailable, ZendeskReader
 
 STATIC = pathlib.Path(__file__).resolve().parent / "static"
-SDK_URL = re.compile(re.escape(page_config.SDK_CDN_URL).encode())
 PAGE_HOSTS = ("localhost",)
 APP_HOSTS = ("127.0.0.1",)
 
@@ -44,6 +43,7 @@ def build_blueprint(data_dir: pathlib.Path, cfg: page_config.PageConfig | None =
     cfg = cfg or page_config.load()
     registry = Registry(cfg)
     session = requests.Session()
+    sdk_choice = SdkChoice(cfg, session)
     bp = flask.Blueprint("ticket_page", __name__)
 
     def reader() -> ZendeskReader:
@@ -123,10 +123,9 @@ def build_blueprint(data_dir: pathlib.Path, cfg: page_config.PageConfig | None =
         path = safe_join(str(cfg.app_dir), name)
         if path is None or not pathlib.Path(path).is_file():
             return _error(404, "not_found", "no such app file")
-        if cfg.sdk_source == "local" and path.endswith(".html"):
-            html = pathlib.Path(path).read_bytes()
-            local = f"{_app_origin()}/_page/zaf_sdk.js".encode()
-            return flask.Response(SDK_URL.sub(local, html), mimetype="text/html")
+        if cfg.sdk_source != "cdn" and path.endswith(".html"):
+            html = sdk_choice.html(pathlib.Path(path).read_bytes(), f"{_app_origin()}/_page/zaf_sdk.js")
+            return flask.Response(html, mimetype="text/html")
         return flask.send_file(path, max_age=0)
 
     return bp

@@ -65,7 +65,8 @@ def protocol_page(tmp_path_factory, sandbox, backend):
                        {"name": "shared_secret", "type": "text", "secure": True}]}))
     zendesk = load_zendesk()
     cfg = PageConfig(app_dir=root, manifest_path=manifest, zendesk_url=sandbox.url, backend_url=backend.url,
-                     zendesk_email=zendesk.email, zendesk_api_token=zendesk.api_token)
+                     zendesk_email=zendesk.email, zendesk_api_token=zendesk.api_token,
+                     sdk_source="cdn")  # the browser context routes the CDN to the local build
     app = flask.Flask("protocol-page")
     app.register_blueprint(build_blueprint(root, cfg))
     port = free_port()

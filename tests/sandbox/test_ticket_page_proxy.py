@@ -13,6 +13,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
+from sandbox.ticket_page import config as page_config
 from sandbox.ticket_page.config import SDK_CDN_URL, PageConfig
 from sandbox.ticket_page.proxy import host_allowed
 from sandbox.ticket_page.routes import build_blueprint
@@ -75,7 +76,7 @@ def _page(tmp_path, upstream: Running, **changes) -> tuple[Running, object]:
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps(MANIFEST))
     cfg = PageConfig(app_dir=app_dir, manifest_path=manifest, backend_url=upstream.url, shared_secret=SECRET,
-                     setting_overrides={"api_key": "k-123"}, proxy_timeout_s=0.5)
+                     setting_overrides={"api_key": "k-123"}, proxy_timeout_s=0.5, sdk_source="cdn")
     app = flask.Flask("page")
     app.register_blueprint(build_blueprint(tmp_path, replace(cfg, **changes)))
     return _serve(app)
@@ -245,3 +246,32 @@ def test_local_sdk_source_points_the_app_at_the_local_build(tmp_path, upstream):
         assert SDK_CDN_URL not in html and f"{running.url}/_page/zaf_sdk.js" in html
     finally:
         server.shutdown()
+
+
+def test_auto_sdk_source_keeps_the_cdn_when_it_answers_and_asks_only_once(tmp_path, upstream):
+    probes_before = sum(seen["method"] == "HEAD" for seen in upstream.seen)
+    running, server = _page(tmp_path, upstream, sdk_source="auto", sdk_probe_url=f"{upstream.url}/echo")
+    try:
+        for _ in range(3):
+            html = requests.get(f"{running.url}/app/assets/iframe.html", timeout=5).text
+            assert SDK_CDN_URL in html and "/_page/zaf_sdk.js" not in html
+        assert sum(seen["method"] == "HEAD" for seen in upstream.seen) == probes_before + 1
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize("probe", ["closed-port", "/missing"])
+def test_auto_sdk_source_falls_back_to_the_local_build_without_the_cdn(tmp_path, upstream, probe):
+    probe_url = f"http://127.0.0.1:{free_port()}/sdk.js" if probe == "closed-port" else upstream.url + probe
+    running, server = _page(tmp_path, upstream, sdk_source="auto", sdk_probe_url=probe_url)
+    try:
+        html = requests.get(f"{running.url}/app/assets/iframe.html", timeout=5).text
+        assert SDK_CDN_URL not in html and f"{running.url}/_page/zaf_sdk.js" in html
+    finally:
+        server.shutdown()
+
+
+def test_an_unknown_sdk_source_is_refused_at_start(monkeypatch):
+    monkeypatch.setenv("LC_PAGE_SDK_SOURCE", "internet")
+    with pytest.raises(ValueError, match="LC_PAGE_SDK_SOURCE: must be auto, cdn or local"):
+        page_config.load()
