@@ -28,7 +28,7 @@ const settle = (p) => p.then((...a) => ({ ok: true, args: a }), (...a) => ({ ok:
 client.on('app.registered', async (data) => {
   out.registered = data;
   out.get = await client.get(['ticket.id', 'ticket.subject', 'ticket.requester.email', 'currentUser.locale',
-    'currentUser.timeZone.ianaName', 'colorScheme', 'no.such.path']);
+    'currentUser.timeZone.ianaName', 'currentUser.timeZone.formattedOffset', 'colorScheme', 'no.such.path']);
   out.singleError = await client.get('no.such.path').then(() => null, (e) => e.message);
   await client.set('comment.text', 'Set by app. ');
   await client.invoke('comment.appendText', 'Appended.');
@@ -104,6 +104,7 @@ def test_get_answers_each_path_and_reports_unknown_ones_as_errors(run):
     got = out["get"]
     assert got["ticket.id"] == 1003 and got["ticket.requester.email"] == p.SAM_EMAIL and got["ticket.subject"]
     assert got["currentUser.locale"] == "fr" and got["currentUser.timeZone.ianaName"] == "Europe/Paris"
+    assert got["currentUser.timeZone.formattedOffset"] in ("GMT+01:00", "GMT+02:00")  # Paris, not the browser
     assert got["colorScheme"] == "light"
     assert got["errors"]["no.such.path"]["name"] == "APIUnavailable"
     assert out["singleError"] == '"no.such.path" is not available in this location'

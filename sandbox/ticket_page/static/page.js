@@ -14,10 +14,21 @@ const el = (tag, text, attrs = {}) => {
 window.zafLog = [];
 const log = (type, ...detail) => window.zafLog.push({ type, detail, at: Date.now() });
 
-function timeZone(iana) {
-  const offset = -new Date().getTimezoneOffset();
+// Like Zendesk's currentUser.timeZone; the offset is the named zone's now, not the browser's.
+function timeZone(requested) {
+  let iana = requested;
+  let offsetName;
+  try {
+    offsetName = new Intl.DateTimeFormat('en-US', { timeZone: iana, timeZoneName: 'longOffset' })
+      .formatToParts(new Date()).find((part) => part.type === 'timeZoneName').value;
+  } catch {
+    iana = 'UTC';
+    offsetName = 'GMT';
+  }
+  const [, sign = '+', hours = '00', minutes = '00'] = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(offsetName) || [];
+  const offset = (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes));
   return { ianaName: iana, name: iana.split('/').pop().replace(/_/g, ' '), offset,
-    formattedOffset: `GMT${offset >= 0 ? '+' : '-'}${String(Math.abs(offset / 60)).padStart(2, '0')}:00` };
+    formattedOffset: `GMT${sign}${hours}:${minutes}` };
 }
 
 const state = {
