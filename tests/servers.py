@@ -94,6 +94,12 @@ class Sandbox(Server):
     def clear_faults(self) -> None:
         self.session.delete(f"{self.url}/_sandbox/faults", timeout=5).raise_for_status()
 
+    def holding(self) -> dict[str, int]:
+        """How many requests a latency or hang fault holds right now, per system."""
+        resp = self.session.get(f"{self.url}/_sandbox/faults", timeout=5)
+        resp.raise_for_status()
+        return resp.json()["holding"]
+
     def requests_log(self, system: str | None = None) -> list[dict]:
         params = {"system": system} if system else {}
         resp = self.session.get(f"{self.url}/_sandbox/requests", params=params, timeout=5)

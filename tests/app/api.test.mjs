@@ -95,9 +95,37 @@ test('401 and 403 mean unauthorized; other failures carry the backend code', () 
     { kind: 'error', status: 502, code: 'http_502', retryAfter: null });
 });
 
+test('a 429 without Retry-After takes the wait from the error details, or says none', () => {
+  const details = JSON.stringify({ error: { code: 'rate_limited', details: { retry_after_s: 12 } } });
+  assert.equal(readResponse({ status: 429, responseText: details }).retryAfter, 12);
+  assert.equal(readResponse({ status: 429, responseText: '{"error":{"code":"rate_limited"}}' }).retryAfter, null);
+});
+
+test("the proxy's own failures are told apart from the backend's", () => {
+  const proxy = (status, code) => readResponse({ status, responseText: JSON.stringify({ error: { code } }) });
+  // A host the package does not allow is an installation problem, not a refused signature.
+  assert.deepEqual(proxy(403, 'domain_not_whitelisted'),
+    { kind: 'error', status: 403, code: 'domain_not_whitelisted', retryAfter: null });
+  assert.equal(proxy(504, 'proxy_timeout').code, 'timeout');
+  assert.equal(proxy(502, 'proxy_unreachable').code, 'network');
+});
+
+test('customer text cannot become a proxy placeholder', () => {
+  const body = buildBody({ ...ticket, subject: 'Code {{setting.promo}}', description: 'Hi {{jwt.token}} {{{{x}}',
+    requester: { ...ticket.requester, name: '{{setting.shared_secret}}' } });
+  for (const value of [body.ticket.subject, body.ticket.text, body.requester.name]) assert.doesNotMatch(value, /\{\{/);
+  assert.equal(body.ticket.subject, 'Code { {setting.promo}}');
+});
+
 test('garbage, a wrong shape or no response at all is an error, never a crash', () => {
   assert.deepEqual(readResponse({ status: 200, responseText: 'not json' }), { kind: 'error', code: 'bad_response', status: 200 });
   assert.equal(readResponse({ status: 200, responseJSON: { matches: 'x' } }).code, 'bad_response');
+  const match = { learner: { id: 'L-1' }, matched_by: [], enrolments: [], payments: [], subscriptions: [], flags: [] };
+  assert.equal(readResponse({ status: 200, responseJSON: { ...OK_BODY, matches: [match] } }).kind, 'ok');
+  for (const broken of [null, { ...match, learner: null }, { ...match, learner: { id: 7 } }, { ...match, payments: null }]) {
+    assert.equal(readResponse({ status: 200, responseJSON: { ...OK_BODY, matches: [broken] } }).code, 'bad_response');
+  }
+  assert.equal(readResponse({ status: 200, responseJSON: { matches: [], sections: null } }).code, 'bad_response');
   assert.deepEqual(readResponse(undefined), { kind: 'error', code: 'network', status: 0 });
   assert.equal(readResponse({ status: 0, statusText: 'error' }).code, 'network');
 });

@@ -68,3 +68,40 @@ test('an account with nothing yet still gets a sentence', () => {
   const text = buildSummary({ learner: { id: 'L-0000001' }, enrolments: [], payments: [], subscriptions: [] }, { locale: 'en' });
   assert.equal(text, 'Here is what we see on your account (L-0000001):\n- no enrolments or orders yet.\n');
 });
+
+// Every field the backend's schema lets be null, null (backend/response_schema.py).
+const sparse = () => ({
+  learner: { id: 'L-0000124', name: null, language: null, time_zone: null },
+  enrolments: [
+    { id: 'E-2', course: { id: 'C-0007', title: null }, track: 'audit', status: 'active', progress_pct: null,
+      next_deadline: { title: null, kind: null, due_at: '2026-11-27T23:30:00Z', extended: false }, certificate: null },
+    { id: 'E-3', course: { id: 'C-0008', title: 'Stats' }, track: 'verified', status: 'active', progress_pct: 10,
+      next_deadline: { title: null, kind: 'exam', due_at: '2026-12-01T12:00:00Z', extended: false }, certificate: null },
+    { id: 'E-4', course: { id: 'C-0009', title: 'Art' }, track: 'verified', status: 'active', progress_pct: 0,
+      next_deadline: { title: 'Essay', kind: 'project', due_at: 'not a date', extended: false }, certificate: null },
+  ],
+  payments: [
+    { id: 'ORD-1', created_at: null, status: 'paid', amount: '10.00', currency: 'USD', product: { kind: 'x', title: null }, refunded_amount: '0' },
+    { id: 'ORD-2', created_at: '2026-11-20T10:00:00Z', status: 'paid', amount: '10.00', currency: 'USD', product: { kind: 'x', title: null }, refunded_amount: '0' },
+    { id: 'ORD-3', created_at: null, status: 'paid', amount: '10.00', currency: 'USD', product: { kind: 'x', title: 'Course' }, refunded_amount: '0' },
+  ],
+  subscriptions: [{ id: 'S-2', plan: 'annual', status: 'cancelled', current_period_end: null, amount: '1', currency: 'USD' }],
+});
+
+test('a learner with unknown facts gets a summary without placeholders, in every language', () => {
+  for (const locale of ['en', 'fr', 'zh-CN']) {
+    const text = buildSummary(sparse(), { locale });
+    assert.doesNotMatch(text, /\{\w+\}|undefined|null|NaN/, `${locale}: ${text}`);
+  }
+  assert.equal(flat(buildSummary(sparse(), { locale: 'en' })), [
+    'Here is what we see on your account (L-0000124):',
+    '- C-0007 (Audit); next deadline on Nov 27, 2026',
+    '- Stats (Verified): 10% completed; next deadline: Exam on Dec 1, 2026',
+    '- Art (Verified): 0% completed',
+    '- Order ORD-1: $10.00, Paid',
+    '- Order ORD-2 of Nov 20, 2026: $10.00, Paid',
+    '- Order ORD-3 (Course): $10.00, Paid',
+    '- Annual subscription: Cancelled',
+    '',
+  ].join('\n'));
+});

@@ -53,7 +53,7 @@ def test_an_sdk_that_did_not_load_says_so_and_reloading_recovers(browser, clean_
         expect(ticket.testid("lc-error")).to_contain_text("static.zdassets.com")
         expect(ticket.testid("lc-error-retry")).to_have_count(0)  # nothing to retry with: no client
         cdn_down["on"] = False
-        ticket.testid("lc-error-reload").click()
+        ticket.testid("lc-reload").click()
         ticket.wait_state("matched")
     finally:
         context.close()
@@ -67,7 +67,7 @@ def test_opened_outside_zendesk_the_app_says_where_to_open_it(browser, clean_san
         error = page.get_by_test_id("lc-error")
         expect(error).to_have_attribute("data-code", "no_zaf")
         expect(error).to_contain_text("Open this app from a Zendesk ticket")
-        expect(page.get_by_test_id("lc-error-reload")).to_have_count(0)
+        expect(page.get_by_test_id("lc-reload")).to_have_count(0)
         expect(page.get_by_test_id("lc-error-retry")).to_have_count(0)
     finally:
         context.close()

@@ -47,6 +47,14 @@ export function utf8Bytes(value) {
   return new TextEncoder().encode(String(value)).length;
 }
 
+/**
+ * Customer text with every "{{" broken up: Zendesk's proxy fills {{setting.…}} and {{jwt.token}}
+ * placeholders, and ticket text is the customer's, not a template. The backend only looks for ids in it.
+ */
+export function inert(value) {
+  return String(value || '').replace(/\{(?=\{)/g, '{ ');
+}
+
 /** value cut to at most max code points (the backend's length limits count code points). */
 function capChars(value, max) {
   return [...String(value)].slice(0, max).join('');
@@ -83,13 +91,13 @@ export function buildBody(ticket, { refresh = false, manual = null } = {}) {
   const usable = emails.filter((e) => String(e).length <= MAX_EMAIL_CHARS).slice(0, MAX_EMAILS);
   if (usable.length) who.emails = usable;
   if (requester.externalId) who.external_id = String(requester.externalId);
-  if (requester.name) who.name = capChars(requester.name, MAX_NAME_CHARS);
+  if (requester.name) who.name = capChars(inert(requester.name), MAX_NAME_CHARS);
   const body = {
     requester: who,
     ticket: {
       id: Number(ticket.id) || null,
-      subject: capBytes(ticket.subject, MAX_SUBJECT_BYTES),
-      text: capBytes(ticket.description, MAX_TEXT_BYTES),
+      subject: capBytes(inert(ticket.subject), MAX_SUBJECT_BYTES),
+      text: capBytes(inert(ticket.description), MAX_TEXT_BYTES),
     },
     refresh: Boolean(refresh),
   };
@@ -145,22 +153,37 @@ function header(response, name) {
   return null;
 }
 
+const isObject = (value) => Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+const LISTS = ['matched_by', 'enrolments', 'payments', 'subscriptions', 'flags'];
+
+/** The shape the views rely on: every match has a learner with an id and its lists. */
+function readable(body) {
+  if (!isObject(body) || !Array.isArray(body.matches) || !isObject(body.sections)) return false;
+  return body.matches.every((m) => isObject(m) && isObject(m.learner) && typeof m.learner.id === 'string'
+    && LISTS.every((key) => Array.isArray(m[key])));
+}
+
+// What the proxy says of itself (sandbox/ticket_page/forward.py and proxy.py model Zendesk's proxy).
+const PROXY_CODES = { proxy_timeout: 'timeout', proxy_unreachable: 'network' };
+
 /** Classify what client.request resolved or rejected with: {kind: ok|unauthorized|error, ...}. */
 export function readResponse(response) {
   if (!response || typeof response !== 'object') return { kind: 'error', code: 'network', status: 0 };
   const status = Number(response.status) || 0;
   const body = bodyOf(response);
   if (status >= 200 && status < 300) {
-    if (!body || !Array.isArray(body.matches) || typeof body.sections !== 'object') {
-      return { kind: 'error', code: 'bad_response', status };
-    }
-    return { kind: 'ok', status, data: body };
+    return readable(body) ? { kind: 'ok', status, data: body } : { kind: 'error', code: 'bad_response', status };
   }
   const error = (body && body.error) || {};
   let code = typeof error.code === 'string' ? error.code : status ? `http_${status}` : 'network';
   if (status === 413) code = 'payload_too_large'; // Zendesk's proxy may answer 413 itself, without a body
-  // 403 manual_search_off is a setting of the service, not a refused signature.
-  if (status === 401 || (status === 403 && code !== 'manual_search_off')) return { kind: 'unauthorized', status, code };
-  const retryAfter = Number(header(response, 'retry-after')) || null;
+  code = PROXY_CODES[code] || code;
+  // 403 manual_search_off is a setting of the service, and domain_not_whitelisted the proxy's refusal
+  // to call a host the package does not allow: neither is a refused signature.
+  if (status === 401 || (status === 403 && !['manual_search_off', 'domain_not_whitelisted'].includes(code))) {
+    return { kind: 'unauthorized', status, code };
+  }
+  const details = isObject(error.details) ? error.details : {};
+  const retryAfter = Number(header(response, 'retry-after')) || Number(details.retry_after_s) || null;
   return { kind: 'error', status, code, retryAfter };
 }

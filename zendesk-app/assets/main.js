@@ -9,6 +9,8 @@ import { copyText, resizer, setScheme, watchScheme } from './platform.js';
 import { page } from './views/page.js';
 
 const GUARD_MS = 15000; // never spin forever, whatever the proxy does
+const HANDSHAKE_MS = 10000; // Zendesk registers an app within a second or two; past this it never will
+const CLOCK_MS = 60000; // "Local time" and "due in …" stay true while the panel stays open
 const root = document.getElementById('app');
 const live = document.getElementById('lc-status');
 const toastEl = document.getElementById('lc-toast');
@@ -75,7 +77,17 @@ function render() {
   };
   // Keep keyboard focus on the same control across re-renders, even through a loading skeleton.
   const focusKey = (document.activeElement && document.activeElement.getAttribute('data-key')) || s.focusKey;
-  const { state, nodes } = page(ui, s.view);
+  let drawn;
+  try {
+    drawn = page(ui, s.view);
+  } catch {
+    // An answer the views cannot draw (a shape the checks let through) is an unreadable answer, not a freeze.
+    if (s.view.phase === 'error') throw new Error('the error state itself failed to draw');
+    s.view = { phase: 'error', error: { code: 'bad_response', status: 0 } };
+    render();
+    return;
+  }
+  const { state, nodes } = drawn;
   root.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
   root.dataset.state = state;
   const again = focusKey && root.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
@@ -127,15 +139,21 @@ async function loadTicket() {
   };
   s.ticketTags = Array.isArray(got['ticket.tags']) ? got['ticket.tags'] : [];
   s.user = got.currentUser || {};
-  s.t = translator(await loadLocale(resolveLocale(s.user.locale)).catch(() => 'en'));
+  s.t = await uiTranslator(s.user.locale);
   document.documentElement.lang = s.t.locale;
+}
+
+/** The agent's catalog; English when it fails to load (the catalogs share their keys, so only then). */
+async function uiTranslator(tag) {
+  const code = await loadLocale(resolveLocale(tag)).catch(() => loadLocale('en')).catch(() => 'en');
+  return translator(code);
 }
 
 async function start() {
   // No ZAFClient: Zendesk's SDK script did not load (network, proxy or CSP); init() false: not in Zendesk.
   const client = window.ZAFClient ? window.ZAFClient.init() : undefined;
   if (!client) {
-    s.t = translator(await loadLocale(navigator.language).catch(() => 'en'));
+    s.t = await uiTranslator(navigator.language);
     s.view = { phase: 'error', error: { code: client === undefined ? 'no_sdk' : 'no_zaf', status: 0 } };
     render();
     return;
@@ -143,15 +161,35 @@ async function start() {
   s.client = client;
   resizer.start((height) => client.invoke('resize', { width: '100%', height: `${height}px` }));
   watchScheme(client);
+  const handshake = setTimeout(async () => {
+    s.t = await uiTranslator(navigator.language);
+    s.view = { phase: 'error', error: { code: 'no_handshake', status: 0 } };
+    render();
+  }, HANDSHAKE_MS);
   client.on('app.registered', async (data) => {
+    clearTimeout(handshake);
     s.settings = readSettings((data && data.metadata && data.metadata.settings) || {});
     s.context = (data && data.context) || {};
     await loadTicket();
     lookup({});
+    setInterval(redrawClock, CLOCK_MS);
   });
-  const requery = () => { clearTimeout(requery.timer); requery.timer = setTimeout(async () => { forget(); await loadTicket(); lookup({}); }, 300); };
+  client.on('app.activated', redrawClock);
+  const requery = () => {
+    // The answer in flight, or shown, is about the old requester: retire it now, not after the debounce.
+    s.seq += 1;
+    s.view = { phase: 'loading' };
+    render();
+    clearTimeout(requery.timer);
+    requery.timer = setTimeout(async () => { forget(); await loadTicket(); lookup({}); }, 300);
+  };
   client.on('ticket.requester.email.changed', requery);
   client.on('ticket.requester.id.changed', requery);
+}
+
+/** Redraw a shown answer so relative times and the learner's local time follow the clock. */
+function redrawClock() {
+  if (s.view.phase === 'ready' && !document.hidden) render();
 }
 
 setScheme(null);

@@ -3,6 +3,7 @@
 /** Copy text; navigator.clipboard first, then a hidden textarea (iframes may lack the permission). */
 export function copyText(text) {
   const fallback = () => {
+    const focused = document.activeElement; // select() moves focus to the textarea; give it back
     const area = document.createElement('textarea');
     area.value = text;
     area.setAttribute('readonly', '');
@@ -11,6 +12,7 @@ export function copyText(text) {
     area.select();
     const ok = document.execCommand('copy');
     area.remove();
+    if (focused && focused.focus) focused.focus();
     if (!ok) throw new Error('copy refused');
   };
   if (navigator.clipboard && navigator.clipboard.writeText) {

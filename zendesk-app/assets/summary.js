@@ -9,6 +9,15 @@ export function summaryLocale(learner, fallback = 'en') {
   return learner && learner.language ? resolveLocale(learner.language) : resolveLocale(fallback);
 }
 
+/** The first of keys whose placeholders all have values ('' when none has): never a "{title}" for the learner. */
+function firstComplete(t, keys, params) {
+  for (const key of keys) {
+    const text = t.strict(key, params);
+    if (text !== null) return text;
+  }
+  return '';
+}
+
 /** Plain-text summary of a match for the reply box; options: {locale, showPayments}. */
 export function buildSummary(match, { locale = 'en', showPayments = true } = {}) {
   const t = translator(locale);
@@ -17,13 +26,16 @@ export function buildSummary(match, { locale = 'en', showPayments = true } = {})
   const zone = learner.time_zone || 'UTC';
   const lines = [t('summary.intro', { id: learner.id || '' })];
   for (const e of (match.enrolments || []).slice(0, MAX_LINES)) {
-    const course = (e.course && (e.course.title || e.course.id)) || '';
-    let line = t('summary.enrolment', {
-      course, track: t(`track.${e.track}`), progress: formatPercent(e.progress_pct ?? 0, loc),
+    const course = (e.course && (e.course.title || e.course.id)) || e.id || '';
+    const known = e.progress_pct !== null && e.progress_pct !== undefined;
+    let line = firstComplete(t, ['summary.enrolment', 'summary.enrolment_no_progress'], {
+      course, track: t(`track.${e.track}`), progress: known ? formatPercent(e.progress_pct, loc) : '',
     });
-    if (e.next_deadline && e.next_deadline.due_at) {
-      line += t('summary.deadline', {
-        title: e.next_deadline.title || '', date: formatDate(e.next_deadline.due_at, loc, zone),
+    const next = e.next_deadline;
+    if (next && next.due_at) {
+      line += firstComplete(t, ['summary.deadline', 'summary.deadline_untitled'], {
+        title: next.title || (next.kind && t.strict(`deadline.${next.kind}`)) || '',
+        date: formatDate(next.due_at, loc, zone),
       });
     }
     if (e.certificate && e.certificate.status === 'earned') line += t('summary.certificate');
@@ -31,7 +43,7 @@ export function buildSummary(match, { locale = 'en', showPayments = true } = {})
   }
   if (showPayments) {
     for (const p of (match.payments || []).slice(0, MAX_LINES)) {
-      let line = t('summary.order', {
+      let line = firstComplete(t, ['summary.order', 'summary.order_untitled', 'summary.order_undated', 'summary.order_bare'], {
         id: p.id, title: (p.product && p.product.title) || '', amount: formatMoney(p.amount, p.currency, loc),
         status: t(`order.${p.status}`), date: formatDate(p.created_at, loc, zone),
       });
@@ -41,7 +53,7 @@ export function buildSummary(match, { locale = 'en', showPayments = true } = {})
       lines.push(`- ${line}`);
     }
     for (const s of match.subscriptions || []) {
-      lines.push(`- ${t('summary.subscription', {
+      lines.push(`- ${firstComplete(t, ['summary.subscription', 'summary.subscription_open'], {
         plan: t(`plan.${s.plan}`), status: t(`subscription.${s.status}`),
         date: formatDate(s.current_period_end, loc, zone),
       })}`);

@@ -11,8 +11,9 @@ function toolbar(ui, data) {
   const tags = tagsToAdd(data.suggested_tags, ui.ticketTags);
   const addTags = ui.settings.allow_add_tags && (data.suggested_tags || []).length
     ? h('button', {
-      type: 'button', class: 'btn', testid: 'lc-action-tags', 'data-key': 'tags', disabled: !tags.length,
-      title: (data.suggested_tags || []).join(' '), on: { click: () => ui.act.addTags(tags) },
+      // aria-disabled, not disabled: the button keeps keyboard focus once its tags are added.
+      type: 'button', class: 'btn', testid: 'lc-action-tags', 'data-key': 'tags', 'aria-disabled': tags.length ? null : 'true',
+      title: (data.suggested_tags || []).join(' '), on: { click: () => { if (tags.length) ui.act.addTags(tags); } },
     }, tags.length ? t.plural('action.add_tags', tags.length) : t('action.tags_added'))
     : null;
   return h('div', { class: 'actions toolbar' }, addTags,

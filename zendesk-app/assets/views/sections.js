@@ -10,17 +10,19 @@ const ORDER_TONE = { paid: 'success', refunded: 'neutral', partially_refunded: '
 function deadline(ui, next, learnerZone) {
   if (!next || !next.due_at) return h('div', { class: 'muted small' }, ui.t('enrolment.no_deadline'));
   const { t, locale } = ui;
+  const title = next.title || (next.kind && t.strict(`deadline.${next.kind}`)) || t('deadline.untitled');
+  const when = relativeTime(next.due_at, ui.now, locale); // '' for a date the app cannot read
   return h('div', { class: 'deadline small', testid: 'lc-deadline' },
-    h('div', {}, t('enrolment.next_deadline', { title: next.title || t(`deadline.${next.kind}`) }),
-      ' · ', relativeTime(next.due_at, ui.now, locale),
+    h('div', {}, t('enrolment.next_deadline', { title }), when ? [' · ', when] : null,
       next.extended ? [' ', pill(t('enrolment.extended'), 'warning')] : null),
     zoned(ui, next.due_at, learnerZone));
 }
 
-// The learner's and the agent's wall clock; one line when they read the same.
+// The learner's and the agent's wall clock; one line when they read the same, none when unreadable.
 function zoned(ui, at, learnerZone) {
   const theirs = formatDateTime(at, ui.locale, learnerZone);
   const yours = formatDateTime(at, ui.locale, ui.agentZone);
+  if (!yours) return null;
   return theirs === yours
     ? h('div', { class: 'muted' }, ui.t('time.same', { time: yours }))
     : [h('div', { class: 'muted' }, ui.t('time.learner', { time: theirs })), h('div', { class: 'muted' }, ui.t('time.agent', { time: yours }))];
@@ -69,14 +71,14 @@ function orderRow(ui, p) {
   return h('li', { class: 'row', testid: 'lc-order', dataset: { orderId: p.id } },
     h('div', { class: 'row-head' }, h('strong', {}, p.id), ' ', copyButton(ui, p.id), ' ',
       pill(t(`order.${p.status}`), ORDER_TONE[p.status] || 'neutral')),
-    h('div', {}, (p.product && (p.product.title || (p.product.kind && t(`product.${p.product.kind}`)))) || ''),
+    h('div', {}, (p.product && (p.product.title || (p.product.kind && t.strict(`product.${p.product.kind}`)))) || ''),
     h('div', { class: 'muted small' }, [formatMoney(p.amount, p.currency, locale),
       formatDate(p.created_at, locale, ui.agentZone), p.payer && p.payer.kind ? t(`payer.${p.payer.kind}`) : ''].filter(Boolean).join(' · ')),
     refunded ? h('div', { class: 'small' }, t('order.refunded_amount', { amount: refunded })) : null,
     refund.reason ? h('div', { class: `small ${refund.eligible ? 'ok-text' : 'muted'}`, testid: 'lc-refund' },
       refund.eligible
-        ? t('refund.eligible_until', { date: formatDate(refund.until, locale, ui.agentZone) })
-        : t('refund.not_eligible', { reason: t(`refund.reason.${refund.reason}`) })) : null);
+        ? (t.strict('refund.eligible_until', { date: formatDate(refund.until, locale, ui.agentZone) }) || t('refund.eligible'))
+        : t('refund.not_eligible', { reason: t.strict(`refund.reason.${refund.reason}`) || refund.reason })) : null);
 }
 
 function subscriptionRow(ui, s) {

@@ -46,24 +46,31 @@ export function notFound(ui, suggestions) {
 /** A failure in plain words with a retry. */
 export function errorState(ui, error) {
   const { t } = ui;
-  const known = ['timeout', 'network', 'bad_response', 'rate_limited', 'no_sdk', 'no_zaf', 'no_identifier', 'ticket_mismatch',
-    'ticket_required', 'manual_search_off', 'ticket_not_found', 'requester_not_found', 'payload_too_large'];
+  const known = ['timeout', 'network', 'bad_response', 'rate_limited', 'no_sdk', 'no_zaf', 'no_handshake', 'no_identifier',
+    'ticket_mismatch', 'ticket_required', 'manual_search_off', 'ticket_not_found', 'requester_not_found',
+    'payload_too_large', 'domain_not_whitelisted'];
   // Without a usable requester the manual search is the way forward (unless the service turned it off).
   const search = ['no_identifier', 'requester_not_found'].includes(error.code);
-  const key = error.status === 429 ? 'rate_limited' : known.includes(error.code) ? error.code : 'generic';
+  let key = error.status === 429 ? 'rate_limited' : known.includes(error.code) ? error.code : 'generic';
+  if (key === 'rate_limited' && !error.retryAfter) key = 'rate_limited_soon';
+  // Without a client (no SDK, no handshake) there is nothing to retry with: only loading the app again helps.
+  const reload = ['no_sdk', 'no_handshake'].includes(error.code);
   return h('div', { testid: 'lc-error', class: 'card', role: 'alert', dataset: { code: error.code } },
     h('h2', {}, t('error.title')),
     h('p', {}, t(`error.${key}`, { seconds: error.retryAfter || '' })),
     error.status ? h('p', { class: 'muted small' }, t('error.reference', { code: error.code })) : null,
-    error.code === 'no_zaf' ? null : error.code === 'no_sdk' ? h('button', {
-      // Without the SDK there is no client to retry with: only loading the app again can help.
-      type: 'button', class: 'btn primary', testid: 'lc-error-reload', 'data-key': 'error-reload',
-      on: { click: () => ui.act.reload() },
-    }, t('action.reload')) : h('button', {
+    error.code === 'no_zaf' ? null : reload ? reloadButton(ui) : h('button', {
       type: 'button', class: `btn${search ? '' : ' primary'}`, testid: 'lc-error-retry', 'data-key': 'error-retry',
       on: { click: () => ui.act.refresh() },
     }, t('action.retry')),
     search ? manualForm(ui, ui.suggestions) : null);
+}
+
+function reloadButton(ui) {
+  return h('button', {
+    type: 'button', class: 'btn primary', testid: 'lc-reload', 'data-key': 'reload',
+    on: { click: () => ui.act.reload() },
+  }, ui.t('action.reload'));
 }
 
 /** Settings missing: tell the admin exactly which. */
@@ -73,7 +80,8 @@ export function notConfigured(ui, problems) {
     h('h2', {}, t('config.title')),
     h('p', {}, t('config.body')),
     h('ul', { class: 'small' }, problems.map((p) => h('li', { dataset: { setting: p } }, h('strong', {}, t(`config.setting.${p}`)), ' — ', t(`config.help.${p}`)))),
-    h('p', { class: 'muted small' }, t('config.where')));
+    h('p', { class: 'muted small' }, t('config.where')),
+    reloadButton(ui)); // settings saved in Admin Center reach an app that loads again
 }
 
 /** Backend refused our token: what the admin must check. */
