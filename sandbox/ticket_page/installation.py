@@ -7,7 +7,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sandbox.ticket_page.config import PageConfig
@@ -32,6 +32,7 @@ class Installation:
     whitelist: tuple[str, ...]
     name: str
     version: str
+    scopes: dict[str, frozenset[str]] = field(default_factory=dict)  # secure setting -> where it may go
 
     def public_settings(self) -> dict[str, object]:
         """The settings the browser may see: secure ones are omitted, as Zendesk does."""
@@ -85,6 +86,8 @@ class Registry:
             for name, raw in query_settings.items():
                 settings[name] = _coerce(raw, by_name.get(name))
         secure = frozenset(name for name, p in by_name.items() if p.get("secure"))
+        scopes = {name: frozenset(map(str, p["scopes"])) for name, p in by_name.items()
+                  if name in secure and isinstance(p.get("scopes"), list)}
         whitelist = self.config.domain_whitelist
         if whitelist is None:
             whitelist = tuple(manifest.get("domainWhitelist") or ())
@@ -92,7 +95,7 @@ class Registry:
             inst = Installation(key=secrets.token_urlsafe(18), installation_id=next(self._ids),
                                 settings=settings, secure=secure, whitelist=whitelist,
                                 name=str(manifest.get("name") or "App"),
-                                version=str(manifest.get("version") or ""))
+                                version=str(manifest.get("version") or ""), scopes=scopes)
             self._items[inst.key] = inst
             while len(self._items) > MAX_INSTALLATIONS:
                 self._items.popitem(last=False)

@@ -37,12 +37,16 @@ class Outgoing:
     timeout_s: float
 
 
-def substitute(text: str, inst: Installation) -> str:
-    """Replace every {{setting.NAME}} by the installation's value; unknown names are refused."""
+def substitute(text: str, inst: Installation, where: str) -> str:
+    """Replace every {{setting.NAME}} by the installation's value; unknown names are refused, and so
+    is a secure setting outside its manifest `scopes` (where: url, header, body or jwt_secret_key)."""
     def value(match: re.Match) -> str:
         name = match.group(1)
         if name not in inst.settings:
             raise ProxyRejected(400, "unknown_setting", f"setting '{name}' is not defined by the app")
+        if name in inst.scopes and where not in inst.scopes[name]:
+            raise ProxyRejected(400, "setting_out_of_scope",
+                                f"secure setting '{name}' may not be used in the {where.replace('_', ' ')}")
         raw = inst.settings[name]
         return "" if raw is None else str(raw)
     return SETTING.sub(value, text)
@@ -55,7 +59,7 @@ def sign(options: Mapping[str, object], inst: Installation, now: float | None = 
         raise ProxyRejected(400, "jwt_missing", "{{jwt.token}} is used but the request has no jwt option")
     if str(spec.get("algorithm", "HS256")) != "HS256":
         raise ProxyRejected(400, "jwt_algorithm", "only HS256 is supported by this proxy")
-    secret = substitute(str(spec.get("secret_key") or ""), inst)
+    secret = substitute(str(spec.get("secret_key") or ""), inst, "jwt_secret_key")
     if not secret:
         raise ProxyRejected(400, "jwt_secret", "the jwt secret_key is empty after substitution")
     claims = spec.get("claims") or {}
@@ -88,10 +92,10 @@ def host_allowed(url: str, whitelist: tuple[str, ...]) -> bool:
 
 def _text_fields(options: Mapping[str, object], inst: Installation,
                  token: str | None) -> tuple[str, dict, object]:
-    def fill(text: str) -> str:
-        text = substitute(text, inst)
+    def fill(text: str, where: str) -> str:
+        text = substitute(text, inst, where)
         return JWT_TOKEN.sub(token, text) if token is not None else text
-    url = fill(str(options.get("url") or ""))
+    url = fill(str(options.get("url") or ""), "url")
     raw_headers = options.get("headers") or {}
     if not isinstance(raw_headers, Mapping):
         raise ProxyRejected(400, "bad_headers", "headers must be an object")
@@ -99,9 +103,9 @@ def _text_fields(options: Mapping[str, object], inst: Installation,
     for name, value in raw_headers.items():
         if "_" in str(name):
             raise ProxyRejected(400, "bad_header_name", f"header names must not contain underscores: {name}")
-        headers[str(name)] = fill(str(value))
+        headers[str(name)] = fill(str(value), "header")
     data = options.get("data")
-    data = fill(data) if isinstance(data, str) else data
+    data = fill(data, "body") if isinstance(data, str) else data
     return url, headers, data
 
 

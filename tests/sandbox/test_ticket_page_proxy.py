@@ -24,8 +24,9 @@ MANIFEST = {
     "name": "Proxy test app", "version": "9.9.9", "domainWhitelist": ["127.0.0.1"],
     "parameters": [
         {"name": "backend_url", "type": "url", "required": True},
-        {"name": "shared_secret", "type": "text", "secure": True, "required": True},
-        {"name": "api_key", "type": "text", "secure": True},
+        {"name": "shared_secret", "type": "text", "secure": True, "required": True,
+         "scopes": ["jwt_secret_key"]},
+        {"name": "api_key", "type": "text", "secure": True},  # no scopes: usable anywhere, as before scopes
         {"name": "show_payments", "type": "checkbox", "default": True},
         {"name": "mask_pii", "type": "checkbox"},
     ],
@@ -153,6 +154,18 @@ def test_secure_settings_are_substituted_in_headers_server_side(page, upstream):
     options = app_request(upstream.url, headers={"X-Api-Key": "{{setting.api_key}}"})
     answer = proxy(page, boot(page)["installation"], options)
     assert json.loads(answer["body"])["headers"]["X-Api-Key"] == "k-123"
+
+
+@pytest.mark.parametrize("where", ["url", "header", "body"])
+def test_a_secure_setting_is_refused_outside_its_scopes(page, upstream, where):
+    upstream.seen.clear()
+    secret = "{{setting.shared_secret}}"
+    placed = {"url": {"url": f"{{{{setting.backend_url}}}}/echo?s={secret}"},
+              "header": {"headers": {"Authorization": "Bearer {{jwt.token}}", "X-S": secret}},
+              "body": {"data": json.dumps({"text": secret})}}[where]
+    answer = proxy(page, boot(page)["installation"], app_request(upstream.url, **placed))
+    assert answer["status"] == 400 and json.loads(answer["body"])["error"]["code"] == "setting_out_of_scope"
+    assert upstream.seen == [] and SECRET not in json.dumps(answer)
 
 
 def test_wrong_secret_from_the_page_query_signs_a_token_the_backend_rejects(page, upstream):
