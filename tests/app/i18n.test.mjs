@@ -1,7 +1,9 @@
 // i18n: locale fallbacks, catalog completeness, interpolation and plurals.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CATALOGS, interpolate, loadAll, loadLocale, resolveLocale, translator } from '../../zendesk-app/assets/i18n.js';
+import {
+  CATALOGS, formatLocale, interpolate, loadAll, loadLocale, resolveLocale, translator,
+} from '../../zendesk-app/assets/i18n.js';
 
 await loadAll();
 
@@ -68,4 +70,16 @@ test('plurals follow each language\'s rules', () => {
   assert.equal(translator('fr').plural('unit.days', 0), '0 jour'); // French: 0 is singular
   assert.equal(translator('fr').plural('unit.days', 2), '2 jours');
   assert.equal(translator('zh-CN').plural('unit.days', 3), '3 天');
+});
+
+test('dates and numbers follow the agent\'s own locale when it speaks the UI\'s language', () => {
+  assert.equal(formatLocale('en-GB', 'en'), 'en-GB');
+  assert.equal(formatLocale('fr_CA', 'fr'), 'fr-CA');
+  assert.equal(formatLocale('de', 'en'), 'en'); // German months do not go into English sentences
+  assert.equal(formatLocale('zh-TW', 'zh-CN'), 'zh-CN');
+  assert.equal(formatLocale('not a locale!', 'en'), 'en');
+  assert.equal(formatLocale(undefined, 'fr'), 'fr');
+  const day = new Date('2026-11-26T12:00:00Z');
+  assert.equal(new Intl.DateTimeFormat(formatLocale('en-GB', 'en'), { dateStyle: 'medium', timeZone: 'UTC' }).format(day),
+    '26 Nov 2026');
 });

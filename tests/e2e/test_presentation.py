@@ -1,6 +1,8 @@
 """Languages, dark mode and the admin-facing states (not configured, unauthorized)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -16,6 +18,15 @@ def test_the_app_speaks_the_agents_language(open_ticket, locale):
     ticket.wait_state("matched")
     expect(ticket.app.locator("html")).to_have_attribute("lang", locale)
     assert ticket.testid("lc-action-refresh").text_content() != label_en
+
+
+def test_dates_follow_the_agents_regional_format_in_the_ui_language(open_ticket):
+    ticket = open_ticket(1003, locale="en-GB")
+    ticket.wait_state("matched")
+    expect(ticket.app.locator("html")).to_have_attribute("lang", "en")
+    day_month_year = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$")  # 26 Aug 2026, not Aug 26, 2026
+    expect(ticket.testid("lc-learner-since")).to_have_text(day_month_year)
+    expect(ticket.testid("lc-action-refresh")).to_have_text("Refresh")
 
 
 def test_dark_mode_follows_the_host_and_its_changes(open_ticket):

@@ -26,6 +26,21 @@ export function resolveLocale(tag) {
   return 'en';
 }
 
+/**
+ * The locale dates and numbers are written in: the agent's own (en-GB, fr-CA) when it speaks the UI's
+ * language, else the UI's: "24 Nov 2026" for en-GB, never a German month inside an English sentence.
+ */
+export function formatLocale(tag, uiLocale) {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(String(tag || '').trim().replace(/_/g, '-'));
+    // Chinese variants keep zh-CN: country names in traditional script would mix into simplified text.
+    if (canonical && uiLocale !== 'zh-CN' && canonical.split('-')[0].toLowerCase() === uiLocale) return canonical;
+  } catch {
+    // not a BCP 47 tag: the UI's locale
+  }
+  return uiLocale;
+}
+
 /** Fill {name} placeholders; null when a placeholder has no value and strict is set. */
 export function interpolate(template, params = {}, strict = false) {
   let missing = false;

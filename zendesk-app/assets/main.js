@@ -1,7 +1,7 @@
 // Bootstrap and controller: ZAF handshake, the lookup, actions, rendering and resize.
 import { buildBody, configProblems, readResponse, requestOptions } from './api.js';
 import { agentTimeZone, maskEmail, maskName } from './format.js';
-import { loadLocale, resolveLocale, translator } from './i18n.js';
+import { formatLocale, loadLocale, resolveLocale, translator } from './i18n.js';
 import { searchSuggestions, normaliseManualSearch } from './references.js';
 import { readSettings } from './settings.js';
 import { buildSummary, summaryLocale } from './summary.js';
@@ -70,7 +70,7 @@ const act = {
 
 function render() {
   const ui = {
-    t: s.t, locale: s.t.locale, agentZone: agentTimeZone(s.user.timeZone), now: new Date(), settings: s.settings,
+    t: s.t, locale: formatLocale(s.user.locale, s.t.locale), agentZone: agentTimeZone(s.user.timeZone), now: new Date(), settings: s.settings,
     expanded: s.expanded, revealed: s.revealed, act, manual: s.manual, manualDraft: s.manualDraft,
     manualError: s.manualError, ticketTags: s.ticketTags, maskEmail, maskName,
     suggestions: searchSuggestions(s.ticket.subject, s.ticket.description),
