@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from insights import alerts, config, warehouse
 from insights.commands import ALREADY_RUNNING, COMMANDS, FAILURE, OK, UNAVAILABLE, USAGE, Usage
@@ -28,6 +29,18 @@ def moment(value: str) -> datetime:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-11-01 or a time like 2026-11-01T09:30Z, "
                                          f"got {value!r}")
     return parsed
+
+
+def db_problem(exc: DBAPIError) -> str:
+    """The database's complaint in one line, without the statement, its parameters or quoted values (PII)."""
+    orig = exc.orig
+    if orig is None:
+        return type(exc).__name__
+    diag = getattr(orig, "diag", None)  # psycopg: the primary message, without the detail lines
+    lines = (getattr(diag, "message_primary", None) or str(orig)).splitlines()
+    said = re.sub(r'"[^"]*"', '"…"', lines[0] if lines else "")[:200]
+    code = getattr(orig, "sqlstate", None)
+    return type(orig).__name__ + (f" (SQLSTATE {code})" if code else "") + (f": {said}" if said else "")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -52,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns 0 ok, 1 failure, 2 usage, 3 dependency unavailable, 4 already running."""
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # psycopg warns again about the pipeline a refused statement aborted: the one error line below suffices.
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
     try:
         args = parser().parse_args(argv)
     except SystemExit as exc:  # argparse has printed the problem
@@ -72,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OperationalError, InterfaceError) as exc:
         log.error("warehouse unavailable: %s", type(exc.orig).__name__ if exc.orig else type(exc).__name__)
         return UNAVAILABLE
+    except DBAPIError as exc:  # the warehouse refused a statement: retrying the same data will not help
+        log.error("%s failed: the warehouse refused a write or query: %s", args.command, db_problem(exc))
+        return FAILURE
     except KeyboardInterrupt:
         log.info("interrupted")
         return OK if args.command == "alerts" else FAILURE

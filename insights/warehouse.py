@@ -30,12 +30,14 @@ tickets = Table(
     Column("id", BigInteger, primary_key=True, autoincrement=False),
     Column("created_at", DateTime, index=True),
     Column("updated_at", DateTime),
-    Column("status", String(16)),
-    Column("channel", String(32)),
+    # Zendesk's strings are Text: it keeps adding longer values (the channel
+    # "sunshine_conversations_facebook_messenger" has 41 characters); PostgreSQL refuses overlong VARCHARs.
+    Column("status", Text),
+    Column("channel", Text),
     Column("requester_id", BigInteger),
     Column("assignee_id", BigInteger, index=True),
     Column("group_id", BigInteger),
-    Column("priority", String(16)),
+    Column("priority", Text),
     Column("tags", Text),
     Column("deleted", Boolean, nullable=False, default=False),
 )
@@ -53,8 +55,8 @@ ticket_metrics = Table(
 agents = Table(
     "agents", metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=False),
-    Column("name", String(200)),
-    Column("role", String(32)),
+    Column("name", Text),
+    Column("role", Text),
     Column("active", Boolean),
     Column("updated_at", DateTime),
 )
@@ -63,7 +65,7 @@ satisfaction_ratings = Table(
     Column("id", BigInteger, primary_key=True, autoincrement=False),
     Column("ticket_id", BigInteger),
     Column("assignee_id", BigInteger, index=True),
-    Column("score", String(32)),
+    Column("score", Text),
     Column("created_at", DateTime, index=True),
     Column("updated_at", DateTime),
 )
@@ -113,8 +115,11 @@ def engine_for(url: str) -> Engine:
 
 
 def create_all(engine: Engine) -> None:
-    """Create any missing table (safe to call on every run)."""
+    """Create any missing table and bring tables of earlier versions up to date (safe on every run)."""
+    from insights.migrate import upgrade  # it needs these tables: imported here to avoid a cycle
+
     metadata.create_all(engine)
+    upgrade(engine, metadata)
 
 
 def upsert(conn: Connection, table: Table, rows: Sequence[dict], keys: Iterable[str] | None = None) -> int:

@@ -99,3 +99,20 @@ def exported(sandbox, tmp_path_factory) -> Exported:
 def fresh_warehouse(tmp_path) -> str:
     """An empty SQLite warehouse URL for one test."""
     return f"sqlite:///{tmp_path / f'wh-{uuid.uuid4().hex[:8]}.db'}"
+
+
+@pytest.fixture
+def pg_warehouse(postgres_url) -> str:
+    """A PostgreSQL warehouse URL in a throw-away schema of its own (dropped afterwards)."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"insights_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{postgres_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -1,0 +1,71 @@
+"""The warehouse's tables on SQLite and PostgreSQL: Zendesk's long strings, upgrades, refused writes."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from insights import rows, warehouse
+from insights.warehouse import agents, tickets
+from tests.insights.conftest import cli_env, now, run_cli
+
+LONG_CHANNEL = "sunshine_conversations_facebook_messenger"  # a real via.channel, 41 characters
+
+
+def a_ticket(tid: int = 1) -> dict:
+    return rows.ticket({"id": tid, "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-20T10:00:00Z",
+                        "status": "open", "priority": "urgent", "via": {"channel": LONG_CHANNEL}, "tags": []})
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def warehouse_url(request, fresh_warehouse) -> str:  # noqa: ANN001
+    if request.param == "sqlite":
+        return fresh_warehouse
+    return request.getfixturevalue("pg_warehouse")
+
+
+def stored_channel(engine) -> str:  # noqa: ANN001
+    with engine.connect() as conn:
+        return conn.execute(select(tickets.c.channel).where(tickets.c.id == 1)).scalar_one()
+
+
+def test_zendesk_strings_longer_than_32_characters_are_stored(warehouse_url):
+    engine = warehouse.engine_for(warehouse_url)
+    try:
+        warehouse.create_all(engine)
+        with engine.begin() as conn:
+            warehouse.upsert(conn, tickets, [a_ticket()])
+            warehouse.upsert(conn, agents, [rows.agent({"id": 7, "name": "N" * 300, "role": "x" * 64})])
+        assert stored_channel(engine) == LONG_CHANNEL
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_warehouse_created_with_bounded_columns_is_widened_on_the_next_run(pg_warehouse):
+    engine = warehouse.engine_for(pg_warehouse)
+    try:
+        warehouse.create_all(engine)
+        with engine.begin() as conn:  # the tables as the first version created them
+            conn.execute(text("ALTER TABLE tickets ALTER COLUMN channel TYPE VARCHAR(32)"))
+            conn.execute(text("ALTER TABLE satisfaction_ratings ALTER COLUMN score TYPE VARCHAR(32)"))
+        warehouse.create_all(engine)
+        with engine.begin() as conn:
+            warehouse.upsert(conn, tickets, [a_ticket()])
+        assert stored_channel(engine) == LONG_CHANNEL
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_write_the_warehouse_refuses_exits_1_with_one_line(sandbox, pg_warehouse):
+    engine = warehouse.engine_for(pg_warehouse)
+    warehouse.create_all(engine)
+    with engine.begin() as conn:  # the database, not the exporter, refuses every ticket row
+        conn.execute(text("ALTER TABLE tickets ADD CONSTRAINT refuse_all CHECK (id < 0)"))
+    engine.dispose()
+    env = cli_env(sandbox.url, pg_warehouse, LC_EXPORT_START=f"{now():%Y-%m-%d}")
+    result = run_cli("export", env=env)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "pipeline" not in result.stderr
+    [line] = [ln for ln in result.stderr.splitlines() if "refused" in ln]
+    assert "CheckViolation (SQLSTATE 23514)" in line and "INSERT" not in line
