@@ -5,14 +5,14 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from tqdm import tqdm
 from zenpy import Zenpy
 
 from insights import rows
-from insights.streams import RATING_LOOKBACK, coverage, epoch, usable_start
+from insights.streams import MIN_AGE_S, RATING_LOOKBACK, coverage, epoch, usable_start
 from insights.warehouse import (
     agents,
     comment_events,
@@ -22,8 +22,14 @@ from insights.warehouse import (
     ticket_metrics,
     tickets,
     upsert,
+    utcnow,
 )
 from insights.zendesk import Http, agent_users
+
+
+def furthest(*moments: datetime | None) -> datetime | None:
+    """The latest of moments, ignoring None."""
+    return max((m for m in moments if m is not None), default=None)
 
 
 @dataclass
@@ -77,6 +83,7 @@ class Exporter:
             previous = get_state(conn, "tickets")
         pages = state["pages"] if state else 0
         covered = coverage(previous, state, start)
+        reached = state["reached"] if state else None
         params: dict = {"per_page": self.page_size, "include": "metric_sets"}
         if state and state["cursor"]:
             params["cursor"] = state["cursor"]
@@ -84,16 +91,21 @@ class Exporter:
             params["start_time"] = usable_start(start)
         with self._bar("tickets") as bar:
             while True:
+                asked_at = utcnow()
                 page = self.http.get_json("/api/v2/incremental/tickets/cursor.json", params)
                 ticket_rows = [rows.ticket(t) for t in page.get("tickets") or []]
+                reached = furthest(reached, *map(rows.position, page.get("tickets") or []))
                 metric_rows = [rows.metric(m) for m in page.get("metric_sets") or []]
                 cursor = page.get("after_cursor") or params.get("cursor")
                 done = bool(page.get("end_of_stream"))
+                if done:  # every change is in but those of the minute before the request, held back
+                    reached = furthest(reached, asked_at - timedelta(seconds=MIN_AGE_S))
                 pages += 1
                 with self.engine.begin() as conn:
                     upsert(conn, tickets, ticket_rows)
                     upsert(conn, ticket_metrics, metric_rows)
-                    save_state(conn, "tickets", cursor, pages=pages, done=done, since=covered)
+                    save_state(conn, "tickets", cursor, pages=pages, done=done, since=covered,
+                               reached=reached)
                 self.summary.pages += 1
                 self._count("tickets", len(ticket_rows))
                 self._count("metric sets", len(metric_rows))

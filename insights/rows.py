@@ -38,6 +38,12 @@ def ticket(t: dict) -> dict:
     }
 
 
+def position(t: dict) -> datetime | None:
+    """Where a ticket sits in the incremental stream: its generated_timestamp (Zendesk orders the export by
+    it), else its updated_at, which is never later."""
+    return _time(t.get("generated_timestamp")) or _time(t.get("updated_at"))
+
+
 def metric(m: dict) -> dict:
     """A ticket_metrics row (one per ticket)."""
     return {

@@ -84,6 +84,7 @@ export_state = Table(
     Column("pages", Integer, nullable=False, default=0),
     Column("done", Boolean, nullable=False, default=False),
     Column("since", DateTime),  # the stream holds every change from this time on (coverage start)
+    Column("reached", DateTime),  # ... up to this position in the stream (not the wall clock of the save)
     Column("updated_at", DateTime),
 )
 alert_state = Table(
@@ -149,10 +150,10 @@ def get_state(conn: Connection, stream: str) -> dict | None:
 
 
 def save_state(conn: Connection, stream: str, cursor: str | None, *, pages: int, done: bool,
-               since: datetime | None = None) -> None:
+               since: datetime | None = None, reached: datetime | None = None) -> None:
     """Record where a stream stands; call inside the transaction that wrote the page's rows."""
     upsert(conn, export_state, [{"stream": stream, "cursor": cursor, "pages": pages, "done": done,
-                                 "since": since, "updated_at": utcnow()}])
+                                 "since": since, "reached": reached, "updated_at": utcnow()}])
 
 
 def tickets_since(conn: Connection) -> datetime | None:

@@ -55,7 +55,20 @@ def test_coverage_starts_at_the_first_run_and_stays_on_resume():
     jan, feb, mar = datetime(2026, 1, 1), datetime(2026, 2, 1), datetime(2026, 3, 1)
     assert coverage(None, None, epoch(feb)) == feb
     assert coverage({"since": jan}, {"since": jan}, 0) == jan
-    # a back-fill from before the last run's progress joins up with what that run covered
-    assert coverage({"since": feb, "updated_at": mar}, None, epoch(jan)) == jan
+    # a back-fill from before where the last run's stream got joins up with what that run covered
+    assert coverage({"since": jan, "reached": mar, "updated_at": mar}, None, epoch(feb)) == jan
     # a "back-fill" starting after the last run stopped leaves a gap: only the new start counts
-    assert coverage({"since": jan, "updated_at": feb}, None, epoch(mar)) == mar
+    assert coverage({"since": jan, "reached": feb, "updated_at": feb}, None, epoch(mar)) == mar
+
+
+def test_coverage_joins_by_the_streams_position_not_by_when_its_last_page_was_saved():
+    sep, oct_, nov = datetime(2026, 9, 1), datetime(2026, 10, 1), datetime(2026, 11, 1)
+    # a run from September stopped (exit 3) on 24 November after reaching only 8 September
+    unfinished = {"since": sep, "reached": datetime(2026, 9, 8), "updated_at": datetime(2026, 11, 24),
+                  "done": False}
+    assert coverage(unfinished, None, epoch(nov)) == nov
+    # a state saved before positions were recorded: a finished run reached its last save (less a minute) ...
+    legacy = {"since": sep, "reached": None, "updated_at": nov}
+    assert coverage({**legacy, "done": True}, None, epoch(oct_)) == sep
+    # ... an unfinished one may have got anywhere: nothing joins it
+    assert coverage({**legacy, "done": False}, None, epoch(oct_)) == oct_

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
 from insights import rows, warehouse
 from insights.warehouse import agents, tickets
@@ -69,3 +69,16 @@ def test_a_write_the_warehouse_refuses_exits_1_with_one_line(sandbox, pg_warehou
     assert "Traceback" not in result.stderr and "pipeline" not in result.stderr
     [line] = [ln for ln in result.stderr.splitlines() if "refused" in ln]
     assert "CheckViolation (SQLSTATE 23514)" in line and "INSERT" not in line
+
+
+def test_columns_added_since_a_warehouse_was_created_are_added_on_the_next_run(warehouse_url):
+    engine = warehouse.engine_for(warehouse_url)
+    try:
+        warehouse.create_all(engine)
+        with engine.begin() as conn:  # export_state as the first version created it
+            conn.execute(text("ALTER TABLE export_state DROP COLUMN reached"))
+        warehouse.create_all(engine)
+        with engine.connect() as conn:
+            assert "reached" in {c["name"] for c in inspect(conn).get_columns("export_state")}
+    finally:
+        engine.dispose()

@@ -1,0 +1,65 @@
+"""Coverage against the sandbox: a back-fill joins an earlier run only where that run's stream got to."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import requests
+
+from insights import export, warehouse
+from insights.zendesk import Http, ZendeskUnavailable, zenpy_client
+from tests.insights.conftest import now, settings_for
+
+
+def export_tickets(url: str, sandbox_url: str, since, page_size: int) -> None:  # noqa: ANN001
+    settings = settings_for(sandbox_url, url, retry_budget_s=0)
+    engine, http = warehouse.engine_for(url), Http(settings)
+    try:
+        warehouse.create_all(engine)
+        export.Exporter(http, zenpy_client(settings), engine, page_size, progress=False).tickets(since)
+    finally:
+        http.close()
+        engine.dispose()
+
+
+def saved(url: str) -> dict:
+    engine = warehouse.engine_for(url)
+    with engine.connect() as conn:
+        state = warehouse.get_state(conn, "tickets")
+    engine.dispose()
+    return state
+
+
+@pytest.fixture
+def stopped_run(clean_sandbox, fresh_warehouse):  # noqa: ANN001, ANN201
+    """A tickets export from 10 days ago that the rate limit stopped after 3 pages (exit 3 in a CLI run)."""
+    first = (now() - timedelta(days=10)).replace(microsecond=0)
+    limit_url = f"{clean_sandbox.url}/_sandbox/zendesk/rate-limit"
+    usual = requests.get(limit_url, timeout=5).json()["per_minute"]
+    requests.put(limit_url, json={"per_minute": 3}, timeout=5)
+    try:
+        with pytest.raises(ZendeskUnavailable, match="rate limited"):
+            export_tickets(fresh_warehouse, clean_sandbox.url, first, page_size=100)
+    finally:
+        requests.put(limit_url, json={"per_minute": usual}, timeout=5)
+    state = saved(fresh_warehouse)
+    assert state["pages"] == 3 and not state["done"] and state["since"] == first
+    return first, state.get("reached")
+
+
+def test_a_back_fill_after_an_unfinished_run_does_not_claim_the_gap(clean_sandbox, fresh_warehouse,
+                                                                    stopped_run):
+    first, reached = stopped_run
+    later = (now() - timedelta(days=2)).replace(microsecond=0)
+    export_tickets(fresh_warehouse, clean_sandbox.url, later, page_size=1000)
+    state = saved(fresh_warehouse)
+    assert state["done"] and state["since"] == later  # not 10 days ago: days 3 to 8 were never read
+    assert first < reached < first + timedelta(days=3)  # the stopped run's 300 tickets: far from today
+    assert state["reached"] > now() - timedelta(minutes=5)  # a finished stream is up to date
+
+
+def test_a_back_fill_from_before_where_the_run_got_joins_its_coverage(clean_sandbox, fresh_warehouse,
+                                                                      stopped_run):
+    first, reached = stopped_run
+    export_tickets(fresh_warehouse, clean_sandbox.url, reached - timedelta(hours=1), page_size=1000)
+    assert saved(fresh_warehouse)["since"] == first
