@@ -17,6 +17,7 @@ from insights.warehouse import (
     agents,
     comment_events,
     get_state,
+    request_backfill,
     satisfaction_ratings,
     save_state,
     ticket_metrics,
@@ -25,6 +26,8 @@ from insights.warehouse import (
     utcnow,
 )
 from insights.zendesk import Http, agent_users
+
+STREAMS = ("tickets", "ticket_events", "satisfaction_ratings")  # in the order a run exports them
 
 
 def furthest(*moments: datetime | None) -> datetime | None:
@@ -74,7 +77,10 @@ class Exporter:
         if since is not None:
             return None, epoch(since)
         with self.engine.connect() as conn:
-            return get_state(conn, stream), self.first_start
+            state = get_state(conn, stream)
+        if state and state["backfill_from"]:  # an earlier --since run stopped before this stream began
+            return None, epoch(state["backfill_from"])
+        return state, self.first_start
 
     def tickets(self, since: datetime | None) -> None:
         """Cursor-based incremental tickets with metric_sets side-loaded; resumes from the saved cursor."""
@@ -184,11 +190,17 @@ class Exporter:
     def run(self, since: datetime | None = None) -> Summary:
         """Export every stream; returns the summary."""
         began = time.monotonic()
+        if since is not None:
+            # Recorded for every stream first: a run stopped early (exit 3) leaves the back-fill of the
+            # streams it did not reach to the next runs, which start each of them from since.
+            with self.engine.begin() as conn:
+                for stream in STREAMS:
+                    request_backfill(conn, stream, since)
         try:
             self.agents()
-            self.tickets(since)
-            self.ticket_events(since)
-            self.ratings(since)
+            self.tickets(None)
+            self.ticket_events(None)
+            self.ratings(None)
         finally:
             self.summary.requests = self.http.requests
             self.summary.waited_s = self.http.waited

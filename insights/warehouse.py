@@ -19,6 +19,7 @@ from sqlalchemy import (
     create_engine,
     event,
     select,
+    update,
 )
 from sqlalchemy.engine import Connection, make_url
 
@@ -85,6 +86,7 @@ export_state = Table(
     Column("done", Boolean, nullable=False, default=False),
     Column("since", DateTime),  # the stream holds every change from this time on (coverage start)
     Column("reached", DateTime),  # ... up to this position in the stream (not the wall clock of the save)
+    Column("backfill_from", DateTime),  # an --since this stream has not started yet (a run stopped before it)
     Column("updated_at", DateTime),
 )
 alert_state = Table(
@@ -153,7 +155,17 @@ def save_state(conn: Connection, stream: str, cursor: str | None, *, pages: int,
                since: datetime | None = None, reached: datetime | None = None) -> None:
     """Record where a stream stands; call inside the transaction that wrote the page's rows."""
     upsert(conn, export_state, [{"stream": stream, "cursor": cursor, "pages": pages, "done": done,
-                                 "since": since, "reached": reached, "updated_at": utcnow()}])
+                                 "since": since, "reached": reached, "backfill_from": None,
+                                 "updated_at": utcnow()}])
+
+
+def request_backfill(conn: Connection, stream: str, since: datetime) -> None:
+    """Make stream start again from since on its next page (kept until a page of it commits)."""
+    if get_state(conn, stream) is None:
+        conn.execute(export_state.insert().values(stream=stream, pages=0, done=False, backfill_from=since,
+                                                  updated_at=utcnow()))
+    else:
+        conn.execute(update(export_state).where(export_state.c.stream == stream).values(backfill_from=since))
 
 
 def tickets_since(conn: Connection) -> datetime | None:

@@ -116,3 +116,11 @@ def pg_warehouse(postgres_url) -> str:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def warehouse_url(request, fresh_warehouse) -> str:  # noqa: ANN001
+    """An empty warehouse URL, once on SQLite and once in a throw-away PostgreSQL schema."""
+    if request.param == "sqlite":
+        return fresh_warehouse
+    return request.getfixturevalue("pg_warehouse")

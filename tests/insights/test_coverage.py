@@ -31,7 +31,7 @@ def saved(url: str) -> dict:
 
 
 @pytest.fixture
-def stopped_run(clean_sandbox, fresh_warehouse):  # noqa: ANN001, ANN201
+def stopped_run(clean_sandbox, warehouse_url):  # noqa: ANN001, ANN201
     """A tickets export from 10 days ago that the rate limit stopped after 3 pages (exit 3 in a CLI run)."""
     first = (now() - timedelta(days=10)).replace(microsecond=0)
     limit_url = f"{clean_sandbox.url}/_sandbox/zendesk/rate-limit"
@@ -39,27 +39,27 @@ def stopped_run(clean_sandbox, fresh_warehouse):  # noqa: ANN001, ANN201
     requests.put(limit_url, json={"per_minute": 3}, timeout=5)
     try:
         with pytest.raises(ZendeskUnavailable, match="rate limited"):
-            export_tickets(fresh_warehouse, clean_sandbox.url, first, page_size=100)
+            export_tickets(warehouse_url, clean_sandbox.url, first, page_size=100)
     finally:
         requests.put(limit_url, json={"per_minute": usual}, timeout=5)
-    state = saved(fresh_warehouse)
+    state = saved(warehouse_url)
     assert state["pages"] == 3 and not state["done"] and state["since"] == first
     return first, state.get("reached")
 
 
-def test_a_back_fill_after_an_unfinished_run_does_not_claim_the_gap(clean_sandbox, fresh_warehouse,
+def test_a_back_fill_after_an_unfinished_run_does_not_claim_the_gap(clean_sandbox, warehouse_url,
                                                                     stopped_run):
     first, reached = stopped_run
     later = (now() - timedelta(days=2)).replace(microsecond=0)
-    export_tickets(fresh_warehouse, clean_sandbox.url, later, page_size=1000)
-    state = saved(fresh_warehouse)
+    export_tickets(warehouse_url, clean_sandbox.url, later, page_size=1000)
+    state = saved(warehouse_url)
     assert state["done"] and state["since"] == later  # not 10 days ago: days 3 to 8 were never read
     assert first < reached < first + timedelta(days=3)  # the stopped run's 300 tickets: far from today
     assert state["reached"] > now() - timedelta(minutes=5)  # a finished stream is up to date
 
 
-def test_a_back_fill_from_before_where_the_run_got_joins_its_coverage(clean_sandbox, fresh_warehouse,
+def test_a_back_fill_from_before_where_the_run_got_joins_its_coverage(clean_sandbox, warehouse_url,
                                                                       stopped_run):
     first, reached = stopped_run
-    export_tickets(fresh_warehouse, clean_sandbox.url, reached - timedelta(hours=1), page_size=1000)
-    assert saved(fresh_warehouse)["since"] == first
+    export_tickets(warehouse_url, clean_sandbox.url, reached - timedelta(hours=1), page_size=1000)
+    assert saved(warehouse_url)["since"] == first

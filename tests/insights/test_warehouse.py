@@ -16,13 +16,6 @@ def a_ticket(tid: int = 1) -> dict:
                         "status": "open", "priority": "urgent", "via": {"channel": LONG_CHANNEL}, "tags": []})
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def warehouse_url(request, fresh_warehouse) -> str:  # noqa: ANN001
-    if request.param == "sqlite":
-        return fresh_warehouse
-    return request.getfixturevalue("pg_warehouse")
-
-
 def stored_channel(engine) -> str:  # noqa: ANN001
     with engine.connect() as conn:
         return conn.execute(select(tickets.c.channel).where(tickets.c.id == 1)).scalar_one()
