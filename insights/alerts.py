@@ -112,6 +112,7 @@ def post(url: str, body: dict, timeout: float) -> None:
 def check(settings: Settings, engine: Engine, http: Http, at: datetime) -> Check:
     """One check as of `at` (naive UTC): alert through the webhook and the log unless cooling down."""
     rule = rule_from(settings)
+    http.renew_budget()  # a watcher reuses one Http: past checks' retries must not use up this one's
     hour = hour_start(at)
     past = history(engine, hour, settings.alert_weeks)
     base = baseline(past) if len(past) >= MIN_WEEKS else None

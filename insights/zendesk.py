@@ -45,8 +45,9 @@ class Http:
     def __init__(self, settings: Settings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.base = settings.zendesk_url.rstrip("/")
         self.timeout = settings.zendesk_timeout_s
-        self.budget = settings.retry_budget_s  # total seconds we accept to wait on 429s and retries
-        self.waited = 0.0
+        self.budget = settings.retry_budget_s  # seconds we accept to wait on 429s and retries, per budget
+        self.waited = 0.0  # in total, for the summary
+        self.spent = 0.0  # since the budget was last renewed
         self.requests = 0
         self.sleep = sleep
         self.session = requests.Session()
@@ -57,12 +58,17 @@ class Http:
         """An absolute URL for an API path ('/api/v2/...') or a next-page URL given by the API."""
         return path if path.startswith(("http://", "https://")) else self.base + path
 
+    def renew_budget(self) -> None:
+        """Give the next requests a whole waiting budget again (a watcher's checks each get their own)."""
+        self.spent = 0.0
+
     def _wait(self, seconds: float, why: str) -> None:
-        if self.waited + seconds > self.budget:
+        if self.spent + seconds > self.budget:
             raise ZendeskUnavailable(f"{why}; waiting {seconds:.0f}s more would exceed the "
                                      f"{self.budget:.0f}s budget")
         log.warning("%s; waiting %.1fs", why, seconds)
         self.waited += seconds
+        self.spent += seconds
         self.sleep(seconds)
 
     def get_json(self, path: str, params: dict | None = None) -> dict:

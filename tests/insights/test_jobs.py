@@ -176,3 +176,19 @@ def test_backtest_scores_the_warehouse_against_the_sandboxs_labelled_spikes(sand
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("replayed ") and "precision" in result.stdout
     assert sum(1 for line in result.stdout.splitlines() if line.startswith("  ")) == len(labels) >= 4
+
+
+def test_each_check_of_a_watcher_gets_its_own_retry_budget(clean_sandbox, exported):
+    from insights.zendesk import Http
+    from tests.insights.conftest import settings_for
+
+    waits: list[float] = []
+    settings = settings_for(clean_sandbox.url, exported.url, retry_budget_s=3)
+    http = Http(settings, sleep=waits.append)  # one Http for every check, as `alerts --watch` has
+    try:
+        for _ in range(6):
+            clean_sandbox.fault("zendesk", "error", times=1)  # one transient 500 per check
+            alerts.check(settings, exported.engine, http, now())
+    finally:
+        http.close()
+    assert waits == [1.0] * 6 and http.waited == 6.0  # each check retried once; the total still counts
