@@ -40,6 +40,7 @@ class Check:
     at: datetime
     sent: bool
     suppressed: bool
+    replay: dict | None = None  # a dry run's alert: the webhook body it would have posted
 
 
 def rule_from(settings: Settings) -> Rule:
@@ -109,8 +110,11 @@ def post(url: str, body: dict, timeout: float) -> None:
         raise WebhookFailed(f"alert webhook answered HTTP {resp.status_code}")
 
 
-def check(settings: Settings, engine: Engine, http: Http, at: datetime) -> Check:
-    """One check as of `at` (naive UTC): alert through the webhook and the log unless cooling down."""
+def check(settings: Settings, engine: Engine, http: Http, at: datetime, *, dry_run: bool = False) -> Check:
+    """One check as of `at` (naive UTC): alert through the webhook and the log unless cooling down.
+
+    dry_run (a replay of a past moment) decides the same way but posts nothing and neither reads nor
+    writes the cooldown state, which belongs to the live checks."""
     rule = rule_from(settings)
     http.renew_budget()  # a watcher reuses one Http: past checks' retries must not use up this one's
     hour = hour_start(at)
@@ -122,6 +126,10 @@ def check(settings: Settings, engine: Engine, http: Http, at: datetime) -> Check
         log.info("volume check %s: %d tickets, threshold %.1f - %s", f"{at:%Y-%m-%dT%H:%M}Z", count,
                  decision.threshold, decision.reason)
         return Check(decision, base, hour, at, sent=False, suppressed=False)
+    if dry_run:
+        body = message(decision, base, hour, at, rule)
+        log.info("replay: would alert (not sent, nothing recorded): %s", body["text"])
+        return Check(decision, base, hour, at, sent=False, suppressed=False, replay=body)
     with engine.connect() as conn:
         state = conn.execute(select(alert_state).where(alert_state.c.key == STATE_KEY)).mappings().first()
     last_alert = state["last_alert_at"] if state else None

@@ -57,15 +57,28 @@ def cmd_export(settings: config.Settings, args: argparse.Namespace) -> int:
     return OK
 
 
+def summary(result: alerts.Check) -> str:
+    """The line a check prints; a replay's alert adds the message it would have sent."""
+    d = result.decision
+    if result.replay is not None:
+        state = f"ALERT would be sent (replay: not sent, nothing recorded):\n{result.replay['text']}"
+    else:
+        state = "ALERT sent" if result.sent else "spike, cooling down"
+    return (f"alerts {result.at:%Y-%m-%dT%H:%M}Z: {d.count} tickets this hour, threshold "
+            f"{d.threshold:.1f} - {state if d.alert else d.reason}")
+
+
 def cmd_alerts(settings: config.Settings, args: argparse.Namespace) -> int:
     if args.at and args.at > datetime.now(UTC).replace(tzinfo=None):
         raise Usage("--at is in the future")
+    if args.at and args.watch:
+        raise Usage("--at replays one moment; it cannot be combined with --watch")
     engine = open_warehouse(settings)
     with closing(Http(settings)) as http, StopSignal(active=args.watch) as stop:
         while True:
             at = args.at or datetime.now(UTC).replace(tzinfo=None)
             try:
-                result = alerts.check(settings, engine, http, at)
+                result = alerts.check(settings, engine, http, at, dry_run=args.at is not None)
             except (ZendeskUnavailable, alerts.WebhookFailed, OperationalError) as exc:
                 if not args.watch:
                     raise
@@ -73,10 +86,7 @@ def cmd_alerts(settings: config.Settings, args: argparse.Namespace) -> int:
                 why = type(exc).__name__ if isinstance(exc, OperationalError) else str(exc)
                 log.error("check at %s missed: %s", f"{at:%Y-%m-%dT%H:%M}Z", why)
             else:
-                d = result.decision
-                state = "ALERT sent" if result.sent else "spike, cooling down"
-                print(f"alerts {at:%Y-%m-%dT%H:%M}Z: {d.count} tickets this hour, threshold "
-                      f"{d.threshold:.1f} - {state if d.alert else d.reason}", flush=True)
+                print(summary(result), flush=True)
             if not args.watch or stop.wait(settings.alert_watch_s):
                 return OK  # a watcher stops on SIGINT or SIGTERM after its current check
 

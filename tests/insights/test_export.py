@@ -188,7 +188,8 @@ def test_an_unreachable_api_exits_3(fresh_warehouse, monkeypatch, caplog):
 
 @pytest.mark.parametrize("args", [
     ["export", "--since", "yesterday"], ["export", "--since", "2999-01-01"],
-    ["alerts", "--at", "2999-01-01T10:00Z"], ["backtest", "--spikes", "/nonexistent"],
+    ["alerts", "--at", "2999-01-01T10:00Z"], ["alerts", "--watch", "--at", "2026-01-01T10:00Z"],
+    ["backtest", "--spikes", "/nonexistent"],
     ["report", "--week", "2026-W60", "--out", "x"], ["nothing"]])
 def test_usage_errors_exit_2(args, fresh_warehouse, monkeypatch):
     use_env(monkeypatch, cli_env("http://127.0.0.1:9", fresh_warehouse))

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import uuid
+from contextlib import closing
 from datetime import timedelta
 
 import pytest
@@ -63,35 +64,63 @@ def posted(url: str) -> list[dict]:
     return [e["body"] for e in requests.get(url, timeout=5).json()["data"]]
 
 
+def spike_settings(sandbox, exported, webhook_url: str):  # noqa: ANN001, ANN201
+    """Sensitivity 0: anything above the median of the past weeks counts, so the busiest hour is a "spike"."""
+    from tests.insights.conftest import settings_for
+
+    return settings_for(sandbox.url, exported.url, alert_webhook_url=webhook_url, alert_sensitivity=0.0,
+                        alert_min_count=1, alert_min_elapsed_min=0)
+
+
 def test_a_spike_alerts_once_through_the_webhook_and_the_log(sandbox, exported, busiest_hour, hook,
-                                                             no_alert_state):
+                                                             no_alert_state, caplog):
+    from insights.zendesk import Http
+
     hour = busiest_hour
     at = hour + timedelta(minutes=59)
-    # Sensitivity 0: anything above the median of the past weeks counts, so this hour is a "spike".
-    env = cli_env(sandbox.url, exported.url, LC_ALERT_WEBHOOK_URL=hook, LC_ALERT_SENSITIVITY="0",
-                  LC_ALERT_MIN_COUNT="1", LC_ALERT_MIN_ELAPSED_MIN="0")
-    first = run_cli("alerts", "--at", f"{at:%Y-%m-%dT%H:%M}Z", env=env)
-    assert first.returncode == 0, first.stderr
-    expected_count = created_between(exported.engine, hour, at)  # the API's live count agrees
-    assert f": {expected_count} tickets this hour" in first.stdout and "ALERT sent" in first.stdout
-    assert "ALERT Ticket volume spike" in first.stderr
-    [body] = posted(hook)
-    assert body["text"].startswith(f"Ticket volume spike: {expected_count} tickets since {hour:%H:%M} UTC")
-    assert [b["type"] for b in body["blocks"]] == ["header", "section", "context"]
-    again = run_cli("alerts", "--at", f"{at:%Y-%m-%dT%H:%M}Z", env=env)
-    assert again.returncode == 0 and "cooling down" in again.stdout
+    settings = spike_settings(sandbox, exported, hook)
+    with closing(Http(settings)) as http:  # a live check, as of a past moment (the CLI's --at only replays)
+        first = alerts.check(settings, exported.engine, http, at)
+        expected_count = created_between(exported.engine, hour, at)  # the API's live count agrees
+        assert first.sent and first.decision.count == expected_count
+        assert "ALERT Ticket volume spike" in caplog.text
+        [body] = posted(hook)
+        assert body["text"].startswith(f"Ticket volume spike: {expected_count} tickets since {hour:%H:%M}")
+        assert [b["type"] for b in body["blocks"]] == ["header", "section", "context"]
+        again = alerts.check(settings, exported.engine, http, at)
+    assert again.suppressed and not again.sent
     assert len(posted(hook)) == 1
 
 
-def test_a_failing_webhook_exits_3_and_leaves_the_alert_for_the_next_check(sandbox, exported, busiest_hour,
-                                                                            hook, no_alert_state):
+def test_a_failing_webhook_records_nothing_and_leaves_the_alert_for_the_next_check(
+        sandbox, exported, busiest_hour, hook, no_alert_state):
+    from insights.zendesk import Http
+
     at = busiest_hour + timedelta(minutes=59)
-    env = cli_env(sandbox.url, exported.url, LC_ALERT_WEBHOOK_URL=hook + "?status=503",
-                  LC_ALERT_SENSITIVITY="0", LC_ALERT_MIN_COUNT="1", LC_ALERT_MIN_ELAPSED_MIN="0")
-    result = run_cli("alerts", "--at", f"{at:%Y-%m-%dT%H:%M}Z", env=env)
-    assert result.returncode == 3 and "503" in result.stderr
+    settings = spike_settings(sandbox, exported, hook + "?status=503")
+    with closing(Http(settings)) as http, pytest.raises(alerts.WebhookFailed, match="503"):
+        alerts.check(settings, exported.engine, http, at)
     with exported.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(alert_state)).scalar_one() == 0
+
+
+def test_a_replay_with_at_posts_nothing_and_leaves_the_cooldown_alone(sandbox, exported, busiest_hour, hook,
+                                                                       no_alert_state):
+    hour = busiest_hour
+    at = hour + timedelta(minutes=59)
+    live = {"key": alerts.STATE_KEY, "last_alert_at": now(), "last_trigger_at": now(), "last_count": 99}
+    with exported.engine.begin() as conn:
+        warehouse.upsert(conn, alert_state, [live])
+    env = cli_env(sandbox.url, exported.url, LC_ALERT_WEBHOOK_URL=hook, LC_ALERT_SENSITIVITY="0",
+                  LC_ALERT_MIN_COUNT="1", LC_ALERT_MIN_ELAPSED_MIN="0")
+    result = run_cli("alerts", "--at", f"{at:%Y-%m-%dT%H:%M}Z", env=env)
+    assert result.returncode == 0, result.stderr
+    count = created_between(exported.engine, hour, at)
+    assert "ALERT would be sent (replay: not sent, nothing recorded)" in result.stdout
+    assert f"Ticket volume spike: {count} tickets since {hour:%H:%M} UTC" in result.stdout
+    assert posted(hook) == []
+    with exported.engine.connect() as conn:
+        assert [dict(r) for r in conn.execute(select(alert_state)).mappings()] == [live]
 
 
 def test_an_ordinary_hour_does_not_alert_with_the_default_rule(sandbox, exported, busiest_hour, hook,
