@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import re
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -13,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from insights import alerts, config, warehouse
 from insights.commands import ALREADY_RUNNING, COMMANDS, FAILURE, OK, UNAVAILABLE, USAGE, Usage
+from insights.problems import db_problem
 from insights.runs import AlreadyRunning
 from insights.zendesk import ZendeskRefused, ZendeskUnavailable
 
@@ -29,18 +29,6 @@ def moment(value: str) -> datetime:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-11-01 or a time like 2026-11-01T09:30Z, "
                                          f"got {value!r}")
     return parsed
-
-
-def db_problem(exc: DBAPIError) -> str:
-    """The database's complaint in one line, without the statement, its parameters or quoted values (PII)."""
-    orig = exc.orig
-    if orig is None:
-        return type(exc).__name__
-    diag = getattr(orig, "diag", None)  # psycopg: the primary message, without the detail lines
-    lines = (getattr(diag, "message_primary", None) or str(orig)).splitlines()
-    said = re.sub(r'"[^"]*"', '"…"', lines[0] if lines else "")[:200]
-    code = getattr(orig, "sqlstate", None)
-    return type(orig).__name__ + (f" (SQLSTATE {code})" if code else "") + (f": {said}" if said else "")
 
 
 def parser() -> argparse.ArgumentParser:

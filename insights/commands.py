@@ -8,9 +8,10 @@ from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from insights import alerts, config, export, report, warehouse
+from insights.problems import db_problem
 from insights.runs import StopSignal, job_lock
 from insights.zendesk import Http, ZendeskUnavailable, zenpy_client
 
@@ -23,10 +24,21 @@ class Usage(Exception):
 
 
 def open_warehouse(settings: config.Settings):  # noqa: ANN201 - an SQLAlchemy Engine
-    """The warehouse engine with every table present."""
+    """The warehouse engine with every table present; Usage if the URL leads to no usable warehouse."""
     engine = warehouse.engine_for(settings.warehouse_url)
-    warehouse.create_all(engine)
+    try:
+        warehouse.create_all(engine)
+    except (OperationalError, InterfaceError):
+        raise  # the server is down or unreachable: exit 3, the next run may find it
+    except DBAPIError as exc:  # it answers, but is no warehouse: not a database file, no such schema
+        engine.dispose()
+        hint = " (no schema of its search_path exists: create it)" if _sqlstate(exc) == "3F000" else ""
+        raise Usage(f"LC_WAREHOUSE_URL does not lead to a usable warehouse{hint}: {db_problem(exc)}") from exc
     return engine
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
 
 
 def locked(job: Callable[[config.Settings, argparse.Namespace], int]) -> Callable[..., int]:

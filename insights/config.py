@@ -7,7 +7,11 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
 ROOT = Path(__file__).resolve().parent.parent
+WAREHOUSES = ("sqlite", "postgresql")  # the dialects warehouse.upsert speaks
 
 
 class ConfigError(Exception):
@@ -70,6 +74,26 @@ def _url(name: str, value: str, problems: list[str]) -> None:
         problems.append(f"{name} must start with http:// or https://")
 
 
+def _warehouse(url: str, problems: list[str]) -> None:
+    """A SQLite or PostgreSQL URL whose driver is installed (the URL itself is never echoed: a password)."""
+    try:
+        parsed = make_url(url) if "://" in url else None
+    except ArgumentError:
+        parsed = None
+    if parsed is None:
+        problems.append("LC_WAREHOUSE_URL must be an SQLAlchemy URL such as sqlite:///var/warehouse.db")
+        return
+    if parsed.get_backend_name() not in WAREHOUSES:
+        problems.append(f"LC_WAREHOUSE_URL: {parsed.get_backend_name()!r} is not a supported warehouse; "
+                        "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
+        return
+    try:
+        parsed.get_dialect().import_dbapi()
+    except (ImportError, NoSuchModuleError):
+        problems.append(f"LC_WAREHOUSE_URL: the driver of {parsed.drivername!r} is not installed; "
+                        "use postgresql+psycopg:// (psycopg 3 is in requirements.txt)")
+
+
 def load(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from env (default os.environ); raises ConfigError listing every bad variable."""
     env = os.environ if env is None else env
@@ -102,8 +126,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
             datetime.fromisoformat(settings.export_start.replace("Z", "+00:00"))
         except ValueError:
             problems.append("LC_EXPORT_START must be a date like 2026-01-01 or an ISO time")
-    if "://" not in settings.warehouse_url:
-        problems.append("LC_WAREHOUSE_URL must be an SQLAlchemy URL such as sqlite:///var/warehouse.db")
+    _warehouse(settings.warehouse_url, problems)
     if problems:
         raise ConfigError(problems)
     return settings

@@ -29,3 +29,15 @@ def test_every_problem_is_listed():
               "LC_WAREHOUSE_URL": "warehouse.db"})
     assert len(info.value.problems) == 4
     assert any("LC_EXPORT_PAGE_SIZE" in p for p in info.value.problems)
+
+
+@pytest.mark.parametrize(("url", "why"), [
+    ("foo://x", "'foo' is not a supported warehouse"),
+    ("mysql://u@h/db", "'mysql' is not a supported warehouse"),
+    ("postgresql+asyncpg://u:pw@h/db", "driver of 'postgresql+asyncpg' is not installed"),
+    ("warehouse.db", "must be an SQLAlchemy URL")])
+def test_a_warehouse_url_the_jobs_cannot_use_is_refused_without_echoing_it(url, why):
+    with pytest.raises(ConfigError) as info:
+        load({"LC_WAREHOUSE_URL": url})
+    [problem] = info.value.problems
+    assert why in problem and ":pw@" not in problem

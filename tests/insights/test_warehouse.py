@@ -75,3 +75,24 @@ def test_columns_added_since_a_warehouse_was_created_are_added_on_the_next_run(w
             assert "reached" in {c["name"] for c in inspect(conn).get_columns("export_state")}
     finally:
         engine.dispose()
+
+
+@pytest.fixture(params=["not-a-warehouse-url", "not-a-database-file", "missing-schema"])
+def unusable_warehouse(request, tmp_path) -> tuple[str, str]:  # noqa: ANN001
+    """(URL, what the one-line message must say) for warehouses the configuration gets wrong."""
+    if request.param == "not-a-warehouse-url":
+        return "mysql://user@127.0.0.1/warehouse", "'mysql' is not a supported warehouse"
+    if request.param == "not-a-database-file":
+        notes = tmp_path / "notes.txt"
+        notes.write_text("these are notes, not SQLite\n" * 100, encoding="utf-8")
+        return f"sqlite:///{notes}", "file is not a database"
+    postgres = request.getfixturevalue("postgres_url")
+    return f"{postgres}?options=-csearch_path%3Dno_such_schema_here", "no schema of its search_path exists"
+
+
+@pytest.mark.parametrize("command", [["export"], ["report", "--week", "2026-W46", "--out", "unused"]])
+def test_a_warehouse_url_leading_nowhere_usable_exits_2_with_one_line(sandbox, unusable_warehouse, command):
+    url, why = unusable_warehouse
+    result = run_cli(*command, env=cli_env(sandbox.url, url))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and why in result.stderr and "LC_WAREHOUSE_URL" in result.stderr
