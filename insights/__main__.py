@@ -17,6 +17,7 @@ from insights.runs import AlreadyRunning
 from insights.zendesk import ZendeskRefused, ZendeskUnavailable
 
 log = logging.getLogger("insights")
+EPOCH = datetime(1970, 1, 1)
 
 
 def moment(value: str) -> datetime:
@@ -28,6 +29,8 @@ def moment(value: str) -> datetime:
     if parsed is None:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-11-01 or a time like 2026-11-01T09:30Z, "
                                          f"got {value!r}")
+    if parsed < EPOCH:  # Zendesk's start_time is Unix seconds: nothing is older
+        raise argparse.ArgumentTypeError(f"{value!r} is before 1970-01-01")
     return parsed
 
 

@@ -1,6 +1,7 @@
 """Every setting of the insights jobs, read from the environment and validated once."""
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -68,6 +69,8 @@ MINIMUMS: dict[str, float] = {
     "alert_cooldown_min": 0, "alert_watch_s": 1,
 }
 
+MAXIMUMS: dict[str, float] = {"export_page_size": 1000}  # Zendesk's incremental exports refuse more
+
 
 def _url(name: str, value: str, problems: list[str]) -> None:
     if value and not value.startswith(("http://", "https://")):
@@ -111,8 +114,14 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
             except ValueError:
                 problems.append(f"{name} must be a number")
                 continue
+            if not math.isfinite(number):  # nan compares false with every bound, so it would slip past them
+                problems.append(f"{name} must be a finite number")
+                continue
             if number < MINIMUMS.get(f.name, float("-inf")):
                 problems.append(f"{name} must be at least {MINIMUMS[f.name]}")
+                continue
+            if number > MAXIMUMS.get(f.name, float("inf")):
+                problems.append(f"{name} must be at most {MAXIMUMS[f.name]}")
                 continue
             values[f.name] = number
         else:

@@ -41,3 +41,17 @@ def test_a_warehouse_url_the_jobs_cannot_use_is_refused_without_echoing_it(url, 
         load({"LC_WAREHOUSE_URL": url})
     [problem] = info.value.problems
     assert why in problem and ":pw@" not in problem
+
+
+@pytest.mark.parametrize(("name", "value", "why"), [
+    ("LC_ALERT_SENSITIVITY", "nan", "finite"), ("LC_EXPORT_RETRY_BUDGET_S", "inf", "finite"),
+    ("LC_ZENDESK_TIMEOUT_S", "nan", "finite"), ("LC_ALERT_SENSITIVITY", "-inf", "finite"),
+    ("LC_EXPORT_PAGE_SIZE", "5000", "at most 1000")])
+def test_numbers_that_are_not_finite_or_past_zendesks_limits_are_refused(name, value, why):
+    with pytest.raises(ConfigError) as info:
+        load({name: value})
+    assert info.value.problems == [f"{name} must be {'a finite number' if why == 'finite' else why}"]
+
+
+def test_the_largest_page_zendesk_serves_is_accepted():
+    assert load({"LC_EXPORT_PAGE_SIZE": "1000"}).export_page_size == 1000

@@ -188,6 +188,7 @@ def test_an_unreachable_api_exits_3(fresh_warehouse, monkeypatch, caplog):
 
 @pytest.mark.parametrize("args", [
     ["export", "--since", "yesterday"], ["export", "--since", "2999-01-01"],
+    ["export", "--since", "1969-12-31"], ["alerts", "--at", "1900-01-01T10:00Z"],
     ["alerts", "--at", "2999-01-01T10:00Z"], ["alerts", "--watch", "--at", "2026-01-01T10:00Z"],
     ["backtest", "--spikes", "/nonexistent"],
     ["report", "--week", "2026-W60", "--out", "x"], ["nothing"]])
