@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.engine import Connection
 
 from insights.warehouse import agents, comment_events, satisfaction_ratings, ticket_metrics, tickets
@@ -65,6 +65,11 @@ class Report:
     team_median: dict[str, float | None]
 
 
+def not_deleted() -> ColumnElement[bool]:
+    """Rows whose ticket is not deleted; a ticket the warehouse does not hold (yet) is not known deleted."""
+    return or_(tickets.c.deleted.is_(None), tickets.c.deleted.is_(False))
+
+
 def read_week(conn: Connection, start: datetime, end: datetime) -> WeekData:
     """Everything the report needs for [start, end) from the warehouse."""
     data = WeekData()
@@ -80,14 +85,17 @@ def read_week(conn: Connection, start: datetime, end: datetime) -> WeekData:
     data.solved = [tuple(r) for r in solved]
     replies = conn.execute(
         select(comment_events.c.author_id)
+        .select_from(comment_events.outerjoin(tickets, tickets.c.id == comment_events.c.ticket_id))
         .where(and_(comment_events.c.public.is_(True), comment_events.c.created_at >= start,
-                    comment_events.c.created_at < end)))
+                    comment_events.c.created_at < end, not_deleted())))
     # Only agents' replies count: requesters comment publicly too.
     data.reply_authors = [r.author_id for r in replies if r.author_id in data.agent_names]
+    rated = satisfaction_ratings
     ratings = conn.execute(
-        select(satisfaction_ratings.c.assignee_id, satisfaction_ratings.c.score)
-        .where(and_(satisfaction_ratings.c.created_at >= start, satisfaction_ratings.c.created_at < end,
-                    satisfaction_ratings.c.score.in_(("good", "bad")))))
+        select(rated.c.assignee_id, rated.c.score)
+        .select_from(rated.outerjoin(tickets, tickets.c.id == rated.c.ticket_id))
+        .where(and_(rated.c.created_at >= start, rated.c.created_at < end,
+                    rated.c.score.in_(("good", "bad")), not_deleted())))
     data.ratings = [(r.assignee_id, r.score) for r in ratings if r.assignee_id is not None]
     return data
 

@@ -68,6 +68,12 @@ def warehouse(tmp_path_factory):
         conn.execute(satisfaction_ratings.insert(), [
             {"id": i, "ticket_id": 1, "assignee_id": a, "score": s, "created_at": when, "updated_at": when}
             for i, (a, s, when) in enumerate(ratings)])
+        # On the deleted ticket 7: a public reply and a rating that the report leaves out.
+        conn.execute(comment_events.insert(), [
+            {"id": 100, "ticket_id": 7, "author_id": ADA, "public": True, "created_at": t(10)}])
+        conn.execute(satisfaction_ratings.insert(), [
+            {"id": 100, "ticket_id": 7, "assignee_id": ADA, "score": "bad", "created_at": t(10),
+             "updated_at": t(10)}])
     yield engine
     engine.dispose()
 
