@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display on servers and in cron
 
 import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
+from matplotlib import font_manager  # noqa: E402
 
 from insights.report import METRICS, Report  # noqa: E402
 
@@ -24,6 +25,20 @@ LABELS = {
     "one_touch_rate": "One-touch rate",
 }
 RATIOS = {"satisfaction", "one_touch_rate"}
+# Latin first, then CJK fonts (Debian's fonts-noto-cjk, fonts-wqy-zenhei): matplotlib takes each glyph from
+# the first font of the list that has it, so "王伟" is drawn instead of boxes.
+FONTS = ("DejaVu Sans", "Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+
+
+def font_family() -> list[str]:
+    """The fonts of FONTS that are installed, in order (matplotlib's default when none is)."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [name for name in FONTS if name in installed] or ["sans-serif"]
+
+
+def chart_style() -> dict[str, object]:
+    """matplotlib settings for the charts: agent names stay plain text (mathtext broke on "$\\frac$")."""
+    return {"text.parse_math": False, "text.usetex": False, "font.family": font_family()}
 
 
 def fmt(metric: str, value: float | None) -> str:
@@ -71,6 +86,12 @@ def charts(report: Report) -> str:
     names = [r.name for r in rows]
     height = max(3.0, 0.22 * len(rows) + 1.2)
     # One figure for all metrics: a single render is several times cheaper than six.
+    with plt.rc_context(chart_style()):
+        return _draw(report, names, height)
+
+
+def _draw(report: Report, names: list[str], height: float) -> str:
+    rows = report.rows
     fig, axes = plt.subplots(2, 3, figsize=(15, 2 * height), dpi=72, sharey=True)
     try:
         for ax, metric in zip(axes.flat, METRICS, strict=True):

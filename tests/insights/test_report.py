@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import warnings
 from datetime import datetime
 
 import pytest
@@ -144,3 +145,25 @@ def test_names_that_look_like_formulas_are_defused_in_the_csv(name):
 
 def test_ordinary_names_are_written_as_they_are():
     assert [render.safe_cell(n) for n in ("Ada", "O'Neil", "Zoë 1=1", "")] == ["Ada", "O'Neil", "Zoë 1=1", ""]
+
+
+def two_agents(first: str, second: str) -> report.Report:
+    data = report.WeekData(agent_names={1: first, 2: second}, solved=[(1, 5, 10, 1), (2, 7, 20, 2)],
+                           reply_authors=[1, 2])
+    return report.compute("2026-W46", data)
+
+
+def test_names_with_dollar_signs_are_drawn_as_text_not_mathtext(tmp_path):
+    html_path, _ = render.write(two_agents("A $\\frac$ B", "Jo $x^"), tmp_path)
+    assert "A $\\frac$ B" in html_path.read_text(encoding="utf-8")
+
+
+def test_chinese_names_are_drawn_with_a_cjk_font_when_one_is_installed():
+    family = render.font_family()
+    assert family[0] == "DejaVu Sans" and set(family) <= set(render.FONTS)
+    if len(family) == 1:
+        pytest.skip("no CJK font installed (Debian: fonts-noto-cjk)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        render.charts(two_agents("王伟", "李娜"))
+    assert not [w for w in caught if "missing from font" in str(w.message)]
