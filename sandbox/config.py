@@ -37,18 +37,25 @@ class ZendeskSettings:
     email: str = "agent@demo.example"
     api_token: str = "sandbox-zendesk-token"  # noqa: S105 - public sandbox default
     rate_limit_per_minute: int = 700
+    incremental_per_minute: int = 10  # Zendesk's separate limit on the incremental export endpoints
     advance_s: int = 600  # how stale the served history may get while it is asked; 0 = never moves
 
 
 def load_zendesk() -> ZendeskSettings:
-    """Read LC_ZENDESK_EMAIL, LC_ZENDESK_API_TOKEN, LC_SANDBOX_ZENDESK_RATE_LIMIT (requests/minute)
-    and LC_SANDBOX_ZENDESK_ADVANCE_S (seconds; 0 keeps the history as generated)."""
+    """Read LC_ZENDESK_EMAIL, LC_ZENDESK_API_TOKEN, LC_SANDBOX_ZENDESK_RATE_LIMIT and
+    LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT (requests/minute), and LC_SANDBOX_ZENDESK_ADVANCE_S
+    (seconds; 0 keeps the history as generated)."""
     advance_s = int(os.environ.get("LC_SANDBOX_ZENDESK_ADVANCE_S") or ZendeskSettings.advance_s)
     if advance_s < 0:
         raise ValueError("LC_SANDBOX_ZENDESK_ADVANCE_S must be 0 (off) or a number of seconds")
+    incremental = int(os.environ.get("LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT")
+                      or ZendeskSettings.incremental_per_minute)
+    if incremental < 1:
+        raise ValueError("LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT must be a positive number of requests")
     return ZendeskSettings(
         email=os.environ.get("LC_ZENDESK_EMAIL") or ZendeskSettings.email,
         api_token=os.environ.get("LC_ZENDESK_API_TOKEN") or ZendeskSettings.api_token,
         rate_limit_per_minute=int(os.environ.get("LC_SANDBOX_ZENDESK_RATE_LIMIT") or 700),
+        incremental_per_minute=incremental,
         advance_s=advance_s,
     )

@@ -73,15 +73,25 @@ def guard() -> flask.Response | None:
         resp.status_code = 401
         resp.headers["WWW-Authenticate"] = 'Basic realm="Web Password"'
         return resp
-    allowed, remaining, retry_after = current.limiter.take(time.time())
+    now = time.time()
+    allowed, remaining, retry_after = current.limiter.take(now)
     flask.g.zendesk_rate = (current.limiter.per_minute, remaining, retry_after)
     if not allowed:
-        resp = flask.jsonify({"error": "APIRateLimitExceeded",
-                              "description": "Number of allowed API requests per minute exceeded"})
-        resp.status_code = 429
-        resp.headers["Retry-After"] = str(retry_after)
-        return resp
+        return too_many("Number of allowed API requests per minute exceeded", retry_after)
+    if flask.request.path.startswith("/api/v2/incremental/"):
+        allowed, _, retry_after = current.incremental_limiter.take(now)
+        if not allowed:
+            return too_many("Number of allowed incremental export API requests per minute exceeded",
+                            retry_after)
     return None
+
+
+def too_many(description: str, retry_after: int) -> flask.Response:
+    """Zendesk's 429: APIRateLimitExceeded with the seconds to the next window in Retry-After."""
+    resp = flask.jsonify({"error": "APIRateLimitExceeded", "description": description})
+    resp.status_code = 429
+    resp.headers["Retry-After"] = str(retry_after)
+    return resp
 
 
 @api.after_request

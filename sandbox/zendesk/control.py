@@ -4,7 +4,7 @@ from __future__ import annotations
 import flask
 
 from sandbox.zendesk import store
-from sandbox.zendesk.state import State
+from sandbox.zendesk.state import RateLimiter, State
 from sandbox.zendesk.timeutil import iso
 
 blueprint = flask.Blueprint("sandbox_zendesk_control", __name__, url_prefix="/_sandbox/zendesk")
@@ -47,7 +47,16 @@ def clock() -> flask.Response:
 @blueprint.route("/rate-limit", methods=["GET", "PUT"])
 def rate_limit() -> flask.Response | tuple[flask.Response, int]:
     """GET the per-minute budget, or PUT {"per_minute": N} to change it (starts a fresh window)."""
-    limiter = _state().limiter
+    return _budget(_state().limiter)
+
+
+@blueprint.route("/incremental-rate-limit", methods=["GET", "PUT"])
+def incremental_rate_limit() -> flask.Response | tuple[flask.Response, int]:
+    """The same for the separate budget of the /incremental/* export endpoints."""
+    return _budget(_state().incremental_limiter)
+
+
+def _budget(limiter: RateLimiter) -> flask.Response | tuple[flask.Response, int]:
     if flask.request.method == "PUT":
         body = flask.request.get_json(silent=True)
         value = body.get("per_minute") if isinstance(body, dict) else None

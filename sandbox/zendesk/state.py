@@ -52,6 +52,7 @@ class State:
     db_path: Path
     settings: ZendeskSettings
     limiter: RateLimiter
+    incremental_limiter: RateLimiter  # /incremental/* spend this too, on top of the account's budget
     # ticket id -> updated_at overriding the generated one ("updated while an export runs");
     # kept in memory so the generated file stays identical for every run.
     touched: dict[int, int] = field(default_factory=dict)
@@ -61,7 +62,8 @@ class State:
     @classmethod
     def create(cls, db_path: Path) -> State:
         settings = load_zendesk()
-        return cls(db_path=db_path, settings=settings, limiter=RateLimiter(settings.rate_limit_per_minute))
+        return cls(db_path=db_path, settings=settings, limiter=RateLimiter(settings.rate_limit_per_minute),
+                   incremental_limiter=RateLimiter(settings.incremental_per_minute))
 
     def authorised(self, header: str | None) -> bool:
         """True when header is Basic base64("<email>/token:<token>") with the configured pair."""

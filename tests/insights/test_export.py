@@ -234,3 +234,23 @@ def test_an_unreachable_warehouse_exits_3(monkeypatch, caplog):
     use_env(monkeypatch, cli_env("http://127.0.0.1:9", f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test"))
     assert main(["report", "--week", "2026-W46", "--out", "unused"]) == 3
     assert "warehouse unavailable" in caplog.text
+
+
+def test_zendesks_incremental_export_limit_stops_a_run_with_3_and_the_next_run_goes_on(clean_sandbox,
+                                                                                         fresh_warehouse):
+    control = f"{clean_sandbox.url}/_sandbox/zendesk/incremental-rate-limit"
+    start = now() - timedelta(days=2)
+    env = cli_env(clean_sandbox.url, fresh_warehouse, LC_EXPORT_RETRY_BUDGET_S="0",
+                  LC_EXPORT_START=start.isoformat(), LC_EXPORT_PAGE_SIZE="100")
+    usual = requests.get(control, timeout=5).json()["per_minute"]
+    requests.put(control, json={"per_minute": 2}, timeout=5)  # Zendesk's is 10 a minute
+    try:
+        stopped = run_cli("export", env=env)
+    finally:
+        requests.put(control, json={"per_minute": usual}, timeout=5)
+    assert stopped.returncode == 3 and "rate limited" in stopped.stderr and "Traceback" not in stopped.stderr
+    assert committed_pages(fresh_warehouse) == 2  # the pages it could read are kept
+    again = run_cli("export", env=env)
+    assert again.returncode == 0, again.stderr
+    ids, rows = ids_in(fresh_warehouse)
+    assert ids == api_ticket_ids(clean_sandbox.url, start) and rows == len(ids)

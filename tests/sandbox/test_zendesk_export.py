@@ -182,3 +182,23 @@ def test_zenpy_cursor_export_resume_and_search_count(zenpy_client: Zenpy, zd: Ze
     in_db = db.execute("SELECT COUNT(*) FROM tickets WHERE status != 'deleted' AND created_at >= ?",
                        [since + DAY]).fetchone()[0]
     assert count == in_db
+
+
+def test_incremental_exports_have_their_own_per_minute_limit(zd: Zendesk) -> None:
+    control = f"{zd.url}/_sandbox/zendesk/incremental-rate-limit"
+    default = requests.get(control, timeout=10).json()["per_minute"]
+    start = int(time.time()) - 3600
+    try:
+        assert requests.put(control, json={"per_minute": 2}, timeout=10).json() == {"per_minute": 2}
+        statuses = [zd.get("incremental/tickets/cursor.json", start_time=start).status_code,
+                    zd.get("incremental/ticket_events.json", start_time=start).status_code,
+                    zd.get("tickets/1001.json").status_code]  # other endpoints keep the account's budget
+        refused = zd.get("incremental/tickets/cursor.json", start_time=start)
+        assert statuses == [200, 200, 200] and refused.status_code == 429
+        body = refused.json()
+        assert body["error"] == "APIRateLimitExceeded" and "incremental" in body["description"]
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    finally:
+        requests.put(control, json={"per_minute": default}, timeout=10).raise_for_status()
+    assert zd.get("incremental/tickets/cursor.json", start_time=start).status_code == 200
+    assert requests.put(control, json={"per_minute": 0}, timeout=10).status_code == 400
