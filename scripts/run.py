@@ -32,6 +32,8 @@ def backend_env(environ: dict[str, str], sandbox_port: int, backend_port: int) -
         "LC_ZENDESK_EMAIL": "agent@demo.example",
         "LC_ZENDESK_API_TOKEN": "sandbox-zendesk-token",
         "LC_BIND": f"127.0.0.1:{backend_port}",
+        # A demo's first `insights export` finishes in one run; the sandbox alone keeps Zendesk's 10/min.
+        "LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT": "700",
         **{f"LC_{var}_API_URL": f"{sandbox}/internal/{system}/v1" for var, system in SYSTEMS.items()},
     }
     env = dict(environ)

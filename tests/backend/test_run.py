@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from scripts.run import backend_env
 from tests.servers import ROOT, free_port
 
 
@@ -105,3 +106,9 @@ def test_launcher_prints_a_working_curl_and_stops_both_children_on_ctrl_c(launch
     while any(alive(pid) for pid in family) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert [pid for pid in family if alive(pid)] == []
+
+
+def test_make_run_lets_a_demo_export_finish_in_one_run_unless_told_otherwise():
+    assert backend_env({}, 8001, 8000)["LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT"] == "700"
+    chosen = {"LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT": "10"}
+    assert backend_env(chosen, 8001, 8000)["LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT"] == "10"
