@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 import time
 
 import jwt
@@ -18,6 +17,7 @@ from backend.lookup import Agent
 log = logging.getLogger(__name__)
 
 ALGORITHM = "HS256"
+MAX_TIME = 2**53  # exp/iat/nbf beyond this are no times a token can mean
 REQUIRED = ("exp", "sub", "aud", "iss")
 # Header parameters that point a verifier elsewhere or demand extensions we do not implement.
 FORBIDDEN_HEADERS = frozenset({"jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256", "crit", "b64", "zip", "enc"})
@@ -90,14 +90,18 @@ def _parse_payload(raw: bytes) -> dict:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    # Also false for NaN and infinities. An int beyond a float's range (10**400) made math.isfinite
+    # raise OverflowError (a 500), so the bound is compared directly.
+    return abs(value) < MAX_TIME
 
 
 def _check_types(payload: dict) -> None:
     """Wrongly typed claims are bad tokens even when signed with our key."""
     for claim in ("exp", "iat", "nbf"):
         if claim in payload and not _is_number(payload[claim]):
-            raise InvalidToken(f"{claim} is not a number")
+            raise InvalidToken(f"{claim} is not a number in range")
     for claim in ("iss", "aud", "sub"):
         if claim in payload and not isinstance(payload[claim], str):
             raise InvalidToken(f"{claim} is not a string")

@@ -107,6 +107,12 @@ def _hostile() -> list:
             raw_payload=json.dumps(claims()).replace(f'"exp": {now + 300}', '"exp": Infinity').encode(),
         ),
         "exp-bool": signed(exp=True),
+        # Beyond a float's range: math.isfinite and PyJWT's arithmetic raised OverflowError (a 500).
+        "exp-huge-int": signed(exp=10**400),
+        "exp-huge-negative-int": signed(exp=-(10**400)),
+        "iat-huge-int": signed(iat=10**400),
+        "nbf-huge-int": signed(nbf=10**400),
+        "exp-beyond-2-53": signed(exp=2**53 + 1),
         "exp-object": signed(exp={"value": now + 300}),
         "iat-string": signed(iat="now"),
         "nbf-list": signed(nbf=[now]),
