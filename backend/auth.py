@@ -21,6 +21,8 @@ MAX_TIME = 2**53  # exp/iat/nbf beyond this are no times a token can mean
 REQUIRED = ("exp", "sub", "aud", "iss")
 # Header parameters that point a verifier elsewhere or demand extensions we do not implement.
 FORBIDDEN_HEADERS = frozenset({"jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256", "crit", "b64", "zip", "enc"})
+# String claims, each with its longest accepted length (the audit columns' sizes).
+STRING_CLAIMS = {"iss": 255, "aud": 255, "sub": 128}
 _HS256 = HMACAlgorithm(HMACAlgorithm.SHA256)  # the one algorithm: the header's alg only has to agree
 _JWT = PyJWT()
 _CLAIM_OPTIONS = _JWT._merge_options({"require": list(REQUIRED), "strict_aud": True, "verify_sub": True})
@@ -102,13 +104,20 @@ def _check_types(payload: dict) -> None:
     for claim in ("exp", "iat", "nbf"):
         if claim in payload and not _is_number(payload[claim]):
             raise InvalidToken(f"{claim} is not a number in range")
-    for claim in ("iss", "aud", "sub"):
-        if claim in payload and not isinstance(payload[claim], str):
+    for claim, longest in STRING_CLAIMS.items():
+        if claim not in payload:
+            continue
+        value = payload[claim]
+        if not isinstance(value, str):
             raise InvalidToken(f"{claim} is not a string")
+        if len(value) > longest:
+            raise InvalidToken(f"{claim} too long")
+        # They reach the audit row, the log line and the rate-limit key: a NUL or a lone surrogate
+        # there failed other agents' audit commits and the Redis limiter, so only printable text.
+        if not value.isprintable():
+            raise InvalidToken(f"{claim} has control or unpaired surrogate characters")
     if "sub" in payload and not payload["sub"].strip():
         raise InvalidToken("sub is empty")
-    if "sub" in payload and len(payload["sub"]) > 128:
-        raise InvalidToken("sub too long")
     if "ticket_id" in payload:
         _ticket_id(payload)
 
