@@ -47,7 +47,10 @@ class AuditWriter:
         self.order = compiled.positiontup  # bind names in order for positional styles (SQLite: ?)
         # Each column type's own bind processor (JSON, DateTime, Boolean): stored exactly as Core would.
         self.processors = {c.key: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
-        self.dbapi_error = dialect.loaded_dbapi.Error
+        dbapi = dialect.loaded_dbapi
+        self.dbapi_error = dbapi.Error
+        # Failures caused by a row's values rather than by the database or the connection.
+        self.row_errors = (dbapi.DataError, dbapi.IntegrityError, ValueError, TypeError)
         self.lock_path = _lock_path(engine)
         self.queued = self.batches = self.rows = 0  # so far, for tests and benchmarks
         self._start_lock = threading.Lock()
@@ -115,11 +118,11 @@ class AuditWriter:
                 try:
                     if lock_file is None and self.lock_path is not None:
                         lock_file = open(self.lock_path, "ab")  # noqa: SIM115 - closed when the writer stops
-                    connection, error = self._commit(connection, batch, lock_file)
+                    connection, errors = self._commit(connection, batch, lock_file)
                 except Exception as exc:  # noqa: BLE001 - whatever it is, the waiting requests get a 503 now
                     log.error("audit writer failed", extra={"error": type(exc).__name__})
-                    error = exc
-                for pending in batch:
+                    errors = [exc] * len(batch)
+                for pending, error in zip(batch, errors, strict=True):
                     pending.error = error
                     pending.settled.release()
         finally:
@@ -128,10 +131,24 @@ class AuditWriter:
             if lock_file is not None:
                 lock_file.close()
 
-    def _commit(self, connection, batch: list[_Row], lock_file) -> tuple[object, BaseException | None]:
-        """Insert and commit batch; once more on a fresh connection if that fails (a restarted
-        PostgreSQL leaves a dead one). A commit whose acknowledgement was lost may thus store a
-        row twice, which an audit trail can bear; losing one it cannot."""
+    def _commit(self, connection, batch: list[_Row], lock_file) -> tuple[object, list[BaseException | None]]:
+        """Commit batch: (connection, each row's error or None). When a row's own data fails the
+        transaction (a NUL PostgreSQL refuses, an unencodable string), the rows are committed one
+        by one, so one bad row cannot fail the others; a connection-level failure fails them all."""
+        connection, error = self._commit_rows(connection, batch, lock_file)
+        if error is None or len(batch) == 1 or not isinstance(error, self.row_errors):
+            return connection, [error] * len(batch)
+        errors: list[BaseException | None] = []
+        for pending in batch:
+            connection, error = self._commit_rows(connection, [pending], lock_file)
+            errors.append(error)
+        return connection, errors
+
+    def _commit_rows(self, connection, rows: list[_Row], lock_file) -> tuple[object, BaseException | None]:
+        """Insert and commit rows; once more on a fresh connection if that fails (a restarted
+        PostgreSQL leaves a dead one), unless the rows' data was refused. A commit whose
+        acknowledgement was lost may thus store a row twice, which an audit trail can bear; losing
+        one it cannot."""
         error: BaseException | None = None
         for _ in range(2):
             try:
@@ -140,21 +157,34 @@ class AuditWriter:
                 with _exclusive(lock_file):
                     cursor = connection.cursor()
                     try:
-                        cursor.executemany(self.sql, [pending.params for pending in batch])
+                        cursor.executemany(self.sql, [pending.params for pending in rows])
                     finally:
                         cursor.close()
                     connection.commit()
                 self.batches += 1
-                self.rows += len(batch)
+                self.rows += len(rows)
                 return connection, None
-            except (SQLAlchemyError, self.dbapi_error, OSError) as exc:
+            except (SQLAlchemyError, self.dbapi_error, OSError, ValueError, TypeError) as exc:
                 error = exc
-                log.warning("audit batch failed", extra={"error": type(exc).__name__, "rows": len(batch)})
+                log.warning("audit batch failed", extra={"error": type(exc).__name__, "rows": len(rows)})
+                if isinstance(exc, self.row_errors) and _rolled_back(connection):
+                    return connection, exc  # the connection is sound: only these rows were refused
                 if connection is not None:
                     with contextlib.suppress(Exception):
                         connection.invalidate()  # never reused: its state after the failure is unknown
                     connection = None
         return connection, error
+
+
+def _rolled_back(connection) -> bool:
+    """Roll back a connection after refused rows; False when even that fails (then it is replaced)."""
+    if connection is None:
+        return False
+    try:
+        connection.rollback()
+    except Exception:  # noqa: BLE001 - any failure here means the connection is not sound
+        return False
+    return True
 
 
 @contextlib.contextmanager

@@ -1,6 +1,7 @@
 """Group commit of audit rows: each request waits for its own row's commit; rows share transactions."""
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import multiprocessing
 import sqlite3
@@ -148,3 +149,61 @@ def test_a_writer_that_cannot_even_start_its_batch_fails_it_at_once(audit_store,
     audit_store.writer.lock_path = good_path
     record(audit_store, "after")  # the same writer thread goes on
     assert committed_ids(audit_db) == ["after"]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def held_store(request, audit_store, audit_db):
+    """(store, hold, bad subs): hold() keeps the writer from committing, as another writer would."""
+    if request.param == "sqlite":
+        @contextlib.contextmanager
+        def hold():
+            with open(f"{audit_db}.writer-lock", "ab") as held:
+                fcntl.flock(held, fcntl.LOCK_EX)
+                yield
+        yield audit_store, hold, ["evil\ud800"]  # SQLite stores a NUL, but cannot encode a lone surrogate
+        return
+    store = AuditStore(request.getfixturevalue("postgres_url"), AUDIT_KEY,
+                       table=f"lc_audit_w_{uuid.uuid4().hex[:12]}")
+    assert store.create()
+
+    @contextlib.contextmanager
+    def hold():
+        with store.engine.connect() as conn:
+            conn.execute(text(f"LOCK TABLE {store.table.name} IN ACCESS EXCLUSIVE MODE"))
+            yield
+            conn.rollback()
+    try:
+        yield store, hold, ["evil\x00", "evil\ud800"]
+    finally:
+        store.close()
+        store.table.drop(store.engine, checkfirst=True)
+        store.engine.dispose()
+
+
+def test_a_row_the_database_refuses_fails_alone_not_the_rows_committed_with_it(held_store):
+    store, hold, bad_subs = held_store
+    outcomes: dict[str, str] = {}
+
+    def submit(request_id: str, sub: str) -> None:
+        try:
+            agent = Agent(iss=AGENT.iss, sub=sub, ticket_id=1)
+            store.record(agent, RESULT, request_id=request_id, latency_ms=1)
+            outcomes[request_id] = "committed"
+        except AuditUnavailable:
+            outcomes[request_id] = "503"
+
+    rows = [("good-0", "agent-0")]
+    rows += [(f"bad-{n}", sub) for n, sub in enumerate(bad_subs)]
+    rows += [(f"good-{n}", f"agent-{n}") for n in range(1, 9)]
+    threads = [threading.Thread(target=submit, args=row) for row in rows]
+    with hold():
+        threads[0].start()
+        wait_for(lambda: store.writer.queued == 1 and not store.writer._queue)  # the writer holds good-0
+        for thread in threads[1:]:
+            thread.start()
+        wait_for(lambda: store.writer.queued == len(rows))  # the rest wait together: one batch
+    for thread in threads:
+        thread.join(10)
+    good = sorted(request_id for request_id, _ in rows if request_id.startswith("good"))
+    assert outcomes == {request_id: "committed" if request_id in good else "503" for request_id, _ in rows}
+    assert sorted(row["request_id"] for row in store.rows()) == good
