@@ -76,18 +76,18 @@ def _field(payload: Any, wrapper: str, name: str) -> Any:
 
 
 def _requester(ticket_id: int, user_id: int, user: Any, identities: Any) -> dict:
-    emails: list[str] = []
-    primary = _field(user, "user", "email")
-    if isinstance(primary, str) and primary:
-        emails.append(primary)
+    """Only verified email identities, the primary first: anyone can add an unverified address to a
+    Zendesk profile (or write to support from one), so it proves nothing about who the requester is.
+    The user's `email` is its primary identity's value, so it counts only as that identity does."""
     if not isinstance(identities, dict) or not isinstance(identities.get("identities"), list):
         raise shape_error(SYSTEM, "identities answer without a list")
-    for identity in identities["identities"]:
-        if not isinstance(identity, dict) or identity.get("type") != "email":
-            continue
-        value = identity.get("value")
-        if isinstance(value, str) and value.lower() not in (e.lower() for e in emails):
-            emails.append(value)
+    verified = [identity for identity in identities["identities"]
+                if isinstance(identity, dict) and identity.get("type") == "email"
+                and identity.get("verified") is True and isinstance(identity.get("value"), str)]
+    emails: list[str] = []
+    for identity in sorted(verified, key=lambda identity: identity.get("primary") is not True):
+        if identity["value"] and identity["value"].lower() not in (e.lower() for e in emails):
+            emails.append(identity["value"])
     external_id = _field(user, "user", "external_id")
     return {"ticket_id": ticket_id, "user_id": user_id, "emails": emails,
             "external_id": external_id if isinstance(external_id, str) and external_id else None}

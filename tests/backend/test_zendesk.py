@@ -11,6 +11,7 @@ from backend.errors import NotFound, SourceBadResponse, SourceTimeout, SourceUna
 from backend.zendesk import ZendeskClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import calls, zendesk_settings
+from tests.fakes import FakeHTTP
 
 
 @pytest.fixture
@@ -78,3 +79,34 @@ def test_resolution_is_cached_and_refresh_asks_again(make_client, executor, clea
     assert ticket_calls() == 1
     client.requester(1003, Deadline(3000), executor, refresh=True)
     assert ticket_calls() == 2
+
+
+@pytest.fixture
+def fake_zendesk():
+    """A real Zendesk stand-in whose user 9 has verified and unverified email identities."""
+    identities = [
+        {"type": "email", "value": "added.by.anyone@example.com", "verified": False, "primary": False},
+        {"type": "email", "value": "mallory@evil.test", "verified": True, "primary": False},
+        {"type": "phone_number", "value": "+33100000000", "verified": True, "primary": False},
+        {"type": "email", "value": P.AMELIE_EMAIL, "verified": False, "primary": True},
+        {"type": "email", "value": "second@evil.test", "verified": "true", "primary": False},
+        {"type": "email", "value": "mallory.primary@evil.test", "verified": True, "primary": True},
+    ]
+    server = FakeHTTP({
+        "/api/v2/tickets/5001.json": (200, {"ticket": {"id": 5001, "requester_id": 9}}),
+        "/api/v2/users/9.json": (200, {"user": {"id": 9, "email": P.AMELIE_EMAIL, "external_id": "sso-9"}}),
+        "/api/v2/users/9/identities.json": (200, {"identities": identities}),
+    })
+    yield server
+    server.stop()
+
+
+def test_only_verified_email_identities_are_looked_up_primary_first(fake_zendesk, executor, sandbox):
+    client = ZendeskClient(zendesk_settings(sandbox, zendesk_url=fake_zendesk.url), MemoryCache(ttl_s=60))
+    try:
+        requester = client.requester(5001, Deadline(3000), executor)
+    finally:
+        client.close()
+    # The user's `email` (an unverified primary) and the unverified identities are not the requester's.
+    assert requester["emails"] == ["mallory.primary@evil.test", "mallory@evil.test"]
+    assert requester["external_id"] == "sso-9"
