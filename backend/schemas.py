@@ -9,6 +9,10 @@ from backend.errors import BadRequest
 from backend.lookup import LookupRequest, ManualSearch
 
 MAX_EMAILS = 20
+# A learner or order id becomes a URL path segment: it starts with a letter or digit (so never "."
+# or "..", which HTTP clients resolve to another URL), then letters, digits and . _ : - only.
+ID_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9._:-]{0,127}\s*$"
+ID_ERROR = "Not an id: 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit."
 _email = fields.Email(validate=validate.Length(max=254))
 
 
@@ -44,8 +48,8 @@ class ManualSearchSchema(Schema):
     # What `value` must be for each kind: the validation below and the OpenAPI variants (one per kind).
     VALUES = {
         "email": fields.Email(required=True, validate=validate.Length(max=254)),
-        "learner_id": fields.String(required=True, validate=validate.Length(min=1, max=254)),
-        "order_id": fields.String(required=True, validate=validate.Length(min=1, max=254)),
+        "learner_id": fields.String(required=True, validate=validate.Regexp(ID_PATTERN, error=ID_ERROR)),
+        "order_id": fields.String(required=True, validate=validate.Regexp(ID_PATTERN, error=ID_ERROR)),
     }
     kind = fields.String(required=True, validate=validate.OneOf(list(VALUES)))
     value = fields.String(required=True, validate=validate.Length(min=1, max=254))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pybreaker
 import requests
@@ -20,6 +21,15 @@ BACKOFF_BASE_S = 0.05
 BACKOFF_MAX_S = 0.4
 PAGE_LIMIT = 100  # the internal API's maximum page size
 MAX_PAGES = 5
+
+
+def path_segment(value: str) -> str | None:
+    """value quoted as one URL path segment, or None when no request can carry it: "." and ".."
+    (even percent-encoded: requests unquotes unreserved characters) are resolved by HTTP clients to
+    another path, so asking for them would ask another URL."""
+    if value.strip(".") == "" or not value.isprintable():
+        return None
+    return quote(value, safe="")
 
 
 class CircuitOpen(SourceUnavailable):

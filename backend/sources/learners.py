@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from backend.deadline import Deadline
-from backend.sources.http import SourceClient
+from backend.sources.http import SourceClient, path_segment
 from backend.sources.shapes import STR, list_page, pick, require, shape_error
 
 SYSTEM = "learners"
@@ -25,7 +24,10 @@ def by_external_id(client: SourceClient, external_id: str, deadline: Deadline) -
 
 def by_id(client: SourceClient, learner_id: str, deadline: Deadline) -> dict | None:
     """The learner with this id, or None when the system does not know it."""
-    raw = client.get(f"/learners/{quote(learner_id, safe='')}", None, deadline, allow_404=True)
+    segment = path_segment(learner_id)
+    if segment is None:  # no such id can exist, and asking would ask another URL
+        return None
+    raw = client.get(f"/learners/{segment}", None, deadline, allow_404=True)
     return None if raw is None else to_learner(raw)
 
 

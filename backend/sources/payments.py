@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from backend.deadline import Deadline
-from backend.sources.http import SourceClient
+from backend.sources.http import SourceClient, path_segment
 from backend.sources.shapes import NUM, STR, as_dict, as_list, list_page, pick, require
 
 SYSTEM = "payments"
@@ -30,7 +29,10 @@ def orders_for_learner(client: SourceClient, learner_id: str, deadline: Deadline
 
 def order_by_id(client: SourceClient, order_id: str, deadline: Deadline) -> dict | None:
     """One order, or None when the system does not know the id."""
-    raw = client.get(f"/orders/{quote(order_id, safe='')}", None, deadline, allow_404=True)
+    segment = path_segment(order_id)
+    if segment is None:  # no such id can exist, and asking would ask another URL
+        return None
+    raw = client.get(f"/orders/{segment}", None, deadline, allow_404=True)
     return None if raw is None else to_order(raw)
 
 

@@ -11,6 +11,7 @@ from backend import create_app
 from backend.logs import JsonFormatter
 from backend.response_schema import LookupResponseSchema
 from tests.backend.conftest import base_config, bearer, token
+from tests.backend.test_context import calls
 
 URL = "/api/v1/learner-context"
 AMELIE = "amelie.durand@example.fr"
@@ -123,6 +124,23 @@ def test_manual_search_is_flagged_manual(bound_app, clean_sandbox):
     assert resp.status_code == 200
     assert resp.json["manual"] is True
     assert [m["learner"]["email"] for m in resp.json["matches"]] == ["priya.raman@example.in"]
+
+
+@pytest.mark.parametrize("kind", ["learner_id", "order_id"])
+@pytest.mark.parametrize("value", [".", "..", "../learners", "./L-1", "%2e%2e", "L 1", "L-1/2", "x" * 129])
+def test_manual_search_ids_that_are_no_ids_are_refused(bound_app, clean_sandbox, kind, value):
+    resp = lookup(bound_app, {"manual_search": {"kind": kind, "value": value}})
+    assert resp.status_code == 400
+    assert resp.json["error"]["code"] == "invalid_body"
+    assert list(resp.json["error"]["details"]["manual_search"]["value"]) == [
+        "Not an id: 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit."]
+    assert calls(clean_sandbox, "learners") == calls(clean_sandbox, "payments") == []
+
+
+def test_manual_search_by_learner_id_with_surrounding_spaces(bound_app, clean_sandbox):
+    resp = lookup(bound_app, {"manual_search": {"kind": "learner_id", "value": " L-1000004 "}})
+    assert resp.status_code == 200
+    assert [m["learner"]["email"] for m in resp.json["matches"]] == ["sam.taylor@example.com"]
 
 
 def test_logs_of_a_lookup_hold_no_email_name_or_token(free_app, clean_sandbox, caplog):

@@ -10,7 +10,7 @@ from backend.context import ContextService
 from backend.deadline import Deadline
 from backend.errors import SourceBadResponse, SourceTimeout, SourceUnavailable
 from backend.lookup import Agent, LookupRequest
-from backend.sources import enrolments, learners
+from backend.sources import enrolments, learners, payments
 from backend.sources.http import CircuitOpen, SourceClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import calls, forget_calls, settings_for
@@ -222,6 +222,19 @@ class TestClient:
         finally:
             client.close()
         assert calls(clean_sandbox, "learners") == []
+
+    @pytest.mark.parametrize("value", [".", "..", "...", ""])
+    def test_an_id_that_is_a_dot_segment_asks_no_other_url(self, clean_sandbox, value):
+        # requests unquotes %2E and urllib3 resolves dot segments: /learners/.. would be the base URL.
+        learner_client = SourceClient("learners", clean_sandbox.system_url("learners"), token=TOKEN)
+        order_client = SourceClient("payments", clean_sandbox.system_url("payments"), token=TOKEN)
+        try:
+            assert learners.by_id(learner_client, value, Deadline(2000)) is None
+            assert payments.order_by_id(order_client, value, Deadline(2000)) is None
+        finally:
+            learner_client.close()
+            order_client.close()
+        assert calls(clean_sandbox) == []
 
     def test_pagination_follows_cursors_up_to_the_cap(self, clean_sandbox):
         client = SourceClient("enrolments", clean_sandbox.system_url("enrolments"), token=TOKEN)
