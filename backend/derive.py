@@ -131,7 +131,8 @@ def certificate_status(enrolment: dict) -> dict:
 
 
 def upcoming_deadlines(enrolment: dict, now: datetime | Clock) -> list[dict]:
-    """An active enrolment's future deadlines inside its session, soonest first."""
+    """An active enrolment's future deadlines, soonest first: those inside its session, and extended
+    ones wherever they fall (an extension exists to move a deadline, often past the session's end)."""
     if enrolment.get("status") != "active":
         return []
     clock = clock_of(now)
@@ -139,7 +140,8 @@ def upcoming_deadlines(enrolment: dict, now: datetime | Clock) -> list[dict]:
     due: list[tuple[datetime, dict]] = []
     for deadline in enrolment.get("deadlines") or []:
         at = parse_time(deadline.get("due_at"))
-        if at is None or (end is not None and at > end) or clock.reached(at):
+        outside = end is not None and at is not None and at > end and not deadline.get("extended")
+        if at is None or outside or clock.reached(at):
             continue
         due.append((at, deadline))
     due.sort(key=lambda pair: pair[0])

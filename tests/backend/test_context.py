@@ -374,3 +374,17 @@ class TestRememberedMatches:
             assert lookup(svc, P.AMELIE_EMAIL)["matches"]
         finally:
             svc.close()
+
+
+def test_a_deadline_extended_past_the_session_end_is_shown(service, clean_sandbox):
+    # A learner of the generated data whose "Final exam" was extended beyond the session's end.
+    url = clean_sandbox.system_url("enrolments") + "/enrolments"
+    page = requests.get(url, params={"learner_id": "L-0001116", "limit": 100},
+                        headers={"Authorization": "Bearer sandbox-internal-token"}, timeout=10).json()
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    extended = [(e["id"], d["due_at"]) for e in page["data"] if e["status"] == "active"
+                for d in e["deadlines"] if d.get("extended") and d["due_at"] > max(e["session_end"], now)]
+    assert extended, "the generated data should hold such an extension"
+    body = by_learner_id(service, "L-0001116")
+    shown = {(d["enrolment_id"], d["due_at"]) for d in body["matches"][0]["next_deadlines"]}
+    assert set(extended) <= shown

@@ -138,6 +138,13 @@ def test_upcoming_deadlines_are_future_within_session_sorted():
     assert derive.upcoming_deadlines(enrolment(deadlines=deadlines, status="completed"), NOW) == []
 
 
+def test_an_extended_deadline_past_the_session_end_is_still_upcoming():
+    deadlines = [{"title": "Final exam", "kind": "exam", "due_at": ahead(40), "extended": True},
+                 {"title": "after session", "kind": "project", "due_at": ahead(35)}]
+    got = derive.upcoming_deadlines(enrolment(deadlines=deadlines, session_end=ahead(30)), NOW)
+    assert [(d["title"], d["extended"]) for d in got] == [("Final exam", True)]
+
+
 class TestFlags:
     def codes(self, **kw) -> list[str]:
         args = {"learner": {"status": "active"}, "payments": [], "subscriptions": [],
