@@ -5,7 +5,7 @@ from typing import Any
 
 from backend.deadline import Deadline
 from backend.sources.http import SourceClient, path_segment
-from backend.sources.shapes import NUM, STR, as_dict, as_list, list_page, pick, require
+from backend.sources.shapes import NUM, STR, as_dict, as_list, list_page, money, pick, require
 
 SYSTEM = "payments"
 ORDER_FIELDS = {"id": STR, "learner_id": STR, "created_at": STR, "status": STR, "amount": STR,
@@ -62,16 +62,17 @@ def probe(client: SourceClient, deadline: Deadline) -> None:
 
 def to_order(raw: Any) -> dict:
     """API order -> the internal order dict (product, payer and refunds normalised)."""
-    order = pick(SYSTEM, require(SYSTEM, raw, "id", "status"), ORDER_FIELDS)
+    order = money(SYSTEM, pick(SYSTEM, require(SYSTEM, raw, "id", "status"), ORDER_FIELDS), "amount")
     order["product"] = pick(SYSTEM, as_dict(raw.get("product")), PRODUCT_FIELDS)
     order["payer"] = pick(SYSTEM, as_dict(raw.get("payer")), PAYER_FIELDS)
     order["payer"]["kind"] = order["payer"]["kind"] or "self"
-    order["refunds"] = [pick(SYSTEM, r, REFUND_FIELDS) for r in as_list(raw.get("refunds"))]
+    order["refunds"] = [money(SYSTEM, pick(SYSTEM, refund, REFUND_FIELDS), "amount")
+                        for refund in as_list(raw.get("refunds"))]
     return order
 
 
 def _subscription(raw: dict) -> dict:
-    return pick(SYSTEM, require(SYSTEM, raw, "id"), SUBSCRIPTION_FIELDS)
+    return money(SYSTEM, pick(SYSTEM, require(SYSTEM, raw, "id"), SUBSCRIPTION_FIELDS), "amount")
 
 
 def _aid(raw: dict) -> dict:

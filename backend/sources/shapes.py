@@ -1,6 +1,8 @@
 """The shape of the internal systems' answers: list pages and records checked field by field."""
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from backend.errors import SourceBadResponse
@@ -23,6 +25,9 @@ def shape_error(system: str, what: str) -> SourceBadResponse:
 
 
 STR, NUM = (str,), (int, float)
+# A decimal-string amount of money with a sane magnitude: "1e999999" is no price, and once summed it
+# raised decimal.Overflow or put a megabyte of digits into the answer.
+_MONEY = re.compile(r"-?[0-9]{1,12}(\.[0-9]{1,4})?")
 
 
 def pick(system: str, raw: dict, spec: dict[str, tuple[type, ...]]) -> dict:
@@ -34,8 +39,20 @@ def pick(system: str, raw: dict, spec: dict[str, tuple[type, ...]]) -> dict:
         wrong_bool = isinstance(value, bool) and bool not in kinds  # True is an int to isinstance
         if value is not None and (not isinstance(value, kinds) or wrong_bool):
             raise shape_error(system, f"{name} has the wrong type")
+        if isinstance(value, float) and not math.isfinite(value):  # Python's JSON reads NaN, Infinity
+            raise shape_error(system, f"{name} is not a finite number")
         out[name] = value
     return out
+
+
+def money(system: str, record: dict, *names: str) -> dict:
+    """record itself, when each named field is null or a decimal string such as "49.00"; else a shape
+    error."""
+    for name in names:
+        value = record.get(name)
+        if value is not None and not (isinstance(value, str) and _MONEY.fullmatch(value)):
+            raise shape_error(system, f"{name} is not a decimal amount")
+    return record
 
 
 def require(system: str, raw: Any, *names: str) -> dict:
