@@ -148,7 +148,7 @@ class SourceClient:
             raise SourceBadResponse(self.system, f"HTTP {resp.status_code}")
         try:
             return resp.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # nesting deeper than the parser's recursion limit too
             raise SourceBadResponse(self.system, "malformed JSON") from None
 
     def get_list(self, path: str, params: dict, deadline: Deadline, max_items: int,

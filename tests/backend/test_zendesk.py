@@ -8,6 +8,7 @@ import pytest
 from backend.cache import MemoryCache
 from backend.deadline import Deadline
 from backend.errors import NotFound, SourceBadResponse, SourceTimeout, SourceUnavailable
+from backend.sources.http import CircuitOpen
 from backend.zendesk import ZendeskClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import calls, zendesk_settings
@@ -110,3 +111,19 @@ def test_only_verified_email_identities_are_looked_up_primary_first(fake_zendesk
     # The user's `email` (an unverified primary) and the unverified identities are not the requester's.
     assert requester["emails"] == ["mallory.primary@evil.test", "mallory@evil.test"]
     assert requester["external_id"] == "sso-9"
+
+
+def test_an_answer_nested_too_deep_is_a_bad_response_and_a_breaker_failure(executor, sandbox):
+    deep = FakeHTTP({"/api/v2/tickets/5001.json": b"[" * 50_000 + b"]" * 50_000})
+    client = ZendeskClient(zendesk_settings(sandbox, zendesk_url=deep.url, retries=0, breaker_failures=2),
+                           MemoryCache(ttl_s=60))
+    try:
+        for _ in range(2):
+            with pytest.raises(SourceBadResponse):
+                client.requester(5001, Deadline(3000), executor)
+        with pytest.raises(CircuitOpen):
+            client.requester(5001, Deadline(3000), executor)
+    finally:
+        client.close()
+        deep.stop()
+    assert len(deep.requests) == 2  # the open breaker sent nothing
