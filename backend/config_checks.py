@@ -10,6 +10,18 @@ if TYPE_CHECKING:
     from backend.config import Settings
 
 
+# Every number's sane range: a negative leeway or lifetime refuses every token, a breaker opening at
+# 0 failures refuses every call, a 500 % progress cap or a negative window turns the policy around.
+RANGES: dict[str, tuple[int, int]] = {
+    "jwt_leeway_s": (0, 300), "jwt_max_lifetime_s": (1, 86_400), "jwt_max_bytes": (256, 65_536),
+    "deadline_ms": (1, 60_000), "call_timeout_ms": (1, 60_000), "retries": (0, 10),
+    "breaker_failures": (1, 1_000), "breaker_reset_s": (1, 3_600), "pool_size": (1, 1_024),
+    "cache_ttl_s": (0, 86_400), "catalogue_ttl_s": (0, 86_400), "zendesk_cache_ttl_s": (0, 3_600),
+    "max_body_bytes": (1, 10_485_760), "max_items": (1, 1_000), "refund_window_days": (0, 365),
+    "refund_max_progress_pct": (0, 100), "deadline_soon_days": (0, 365),
+}
+
+
 def _unusable_secrets(secrets: tuple[str, ...]) -> list[str]:
     """Secrets PyJWT refuses as HMAC keys (PEM, SSH or JWK text): every token would fail at run time."""
     from jwt import InvalidKeyError
@@ -47,12 +59,10 @@ def check(s: Settings) -> list[str]:
             problems.append(f"LC_{_url_var(name)}: required http(s) URL of the {name} API")
     if s.zendesk_url and not (s.zendesk_email and s.zendesk_api_token):
         problems.append("LC_ZENDESK_EMAIL and LC_ZENDESK_API_TOKEN: required with LC_ZENDESK_URL")
-    for name in ("deadline_ms", "call_timeout_ms", "max_body_bytes", "max_items", "jwt_max_bytes",
-                 "pool_size"):
-        if getattr(s, name) <= 0:
-            problems.append(f"LC_{name.upper()}: must be positive")
-    if s.retries < 0:
-        problems.append("LC_RETRIES: must be >= 0")
+    for name, (low, high) in RANGES.items():
+        value = getattr(s, name)
+        if not low <= value <= high:
+            problems.append(f"LC_{name.upper()}: must be between {low} and {high} (is {value})")
     return problems + _check_formats(s)
 
 

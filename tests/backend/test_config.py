@@ -82,3 +82,46 @@ def test_server_options_defaults_and_values():
     assert server_options({}) == {"bind": "127.0.0.1:8000", "workers": 2, "threads": 8}
     assert server_options({"LC_BIND": "0.0.0.0:9000", "LC_WORKERS": "3", "LC_THREADS": " 4 "}) == {
         "bind": "0.0.0.0:9000", "workers": 3, "threads": 4}
+
+
+@pytest.mark.parametrize(
+    "var, value",
+    [
+        ("LC_JWT_LEEWAY_S", "-600"),
+        ("LC_JWT_LEEWAY_S", "3600"),
+        ("LC_JWT_MAX_LIFETIME_S", "-1"),
+        ("LC_JWT_MAX_LIFETIME_S", "0"),
+        ("LC_JWT_MAX_BYTES", "10"),
+        ("LC_BREAKER_FAILURES", "0"),
+        ("LC_BREAKER_RESET_S", "0"),
+        ("LC_RETRIES", "-1"),
+        ("LC_RETRIES", "1000"),
+        ("LC_DEADLINE_MS", "0"),
+        ("LC_CACHE_TTL_S", "-5"),
+        ("LC_REFUND_WINDOW_DAYS", "-14"),
+        ("LC_REFUND_MAX_PROGRESS_PCT", "500"),
+        ("LC_REFUND_MAX_PROGRESS_PCT", "-1"),
+        ("LC_DEADLINE_SOON_DAYS", "-7"),
+        ("LC_MAX_ITEMS", "0"),
+    ],
+)
+def test_a_number_out_of_its_range_is_a_config_error_naming_it(var, value):
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, var: value})
+    assert [p.split(":", 1)[0] for p in caught.value.problems] == [var]
+    assert f"(is {value})" in str(caught.value)
+
+
+def test_every_number_out_of_range_is_listed_at_once():
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, "LC_JWT_LEEWAY_S": "-600", "LC_BREAKER_FAILURES": "0",
+              "LC_REFUND_MAX_PROGRESS_PCT": "500", "LC_RATE_LIMIT": "lots"})
+    named = [p.split(":", 1)[0] for p in caught.value.problems]
+    assert named == ["LC_JWT_LEEWAY_S", "LC_BREAKER_FAILURES", "LC_REFUND_MAX_PROGRESS_PCT", "LC_RATE_LIMIT"]
+
+
+@pytest.mark.parametrize("var, value", [("LC_JWT_LEEWAY_S", "0"), ("LC_CATALOGUE_TTL_S", "0"),
+                                        ("LC_REFUND_MAX_PROGRESS_PCT", "100"),
+                                        ("LC_REFUND_WINDOW_DAYS", "0")])
+def test_numbers_at_the_ends_of_their_range_are_accepted(var, value):
+    load({**VALID, var: value})
