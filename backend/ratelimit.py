@@ -48,6 +48,11 @@ class LocalMovingWindow:
             self._hits.clear()
 
 
+def limits_url(redis_url: str) -> str:
+    """LC_REDIS_URL as `limits` spells it: redis-py's unix:///path is its redis+unix:///path."""
+    return "redis+" + redis_url if redis_url.startswith("unix://") else redis_url
+
+
 class RateLimiter:
     """Counts lookups per agent; raises TooManyRequests with Retry-After when over the limit."""
 
@@ -55,7 +60,7 @@ class RateLimiter:
         self.item = parse(limit)
         self.local = None if redis_url else LocalMovingWindow(self.item.amount, self.item.get_expiry())
         if redis_url:
-            self.storage = storage_from_string(redis_url, key_prefix=key_prefix, socket_timeout=1,
+            self.storage = storage_from_string(limits_url(redis_url), key_prefix=key_prefix, socket_timeout=1,
                                                socket_connect_timeout=1, wrap_exceptions=True)
             self.limiter = MovingWindowRateLimiter(self.storage)
 

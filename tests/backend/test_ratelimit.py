@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import uuid
 
 import pytest
+import redis
 
 from backend import create_app
 from backend.lookup import Agent
 from backend.ratelimit import RateLimiter
 from tests.backend.conftest import base_config, bearer, token
-from tests.servers import free_port
+from tests.servers import free_port, wait_for
 
 URL = "/api/v1/learner-context"
 
@@ -87,3 +90,32 @@ def test_redis_down_fails_open_rather_than_failing_lookups():
     agent = Agent(iss="https://acme.zendesk.com", sub="42")
     limiter.check(agent)
     limiter.check(agent)  # no exception: the storage is unreachable, so nothing is limited
+
+
+@pytest.fixture
+def unix_redis(tmp_path):
+    """A real redis-server of our own listening on a unix socket only (LC_REDIS_URL=unix://...)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server not installed")
+    sock = tmp_path / "redis.sock"
+    proc = subprocess.Popen([binary, "--port", "0", "--unixsocket", str(sock), "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(sock.exists, what="redis-server did not create its socket")
+        yield f"unix://{sock}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_a_unix_socket_redis_serves_the_limit_and_the_cache(tmp_path, unix_redis):
+    app = create_app(base_config(tmp_path, rate_limit="2/minute", redis_url=unix_redis))
+    client = app.test_client()
+    assert [hit(client).status_code for _ in range(3)] == [415, 415, 429]
+    cache = app.extensions["lc"].service().cache
+    cache.set("probe", {"v": 1}, ttl_s=60)
+    assert cache.get("probe") == {"v": 1}
+    assert len(redis.Redis.from_url(unix_redis).keys("*")) >= 2  # the limit's and the cache's keys
+    app.extensions["lc"].close()
