@@ -15,6 +15,7 @@ class Trickle:
 
     body: bytes
     interval_s: float = 0.1
+    whole: bool = False  # the status line and headers trickle too, not only the body
 
 
 @dataclass
@@ -35,6 +36,8 @@ class FakeHTTP:
         self.routes = routes
         self.requests: list[str] = []  # paths with query, in arrival order
         self.aborted: list[str] = []  # paths whose client hung up before the whole answer was sent
+        self.completed: list[str] = []  # paths whose whole answer was sent
+        self.trickled: dict[str, int] = {}  # bytes of a trickled answer sent so far, per path
         self.stopping = threading.Event()
         fake = self
 
@@ -59,21 +62,25 @@ class FakeHTTP:
             return
         status, body = (200, reply.body) if isinstance(reply, Trickle) else (
             (200, reply) if isinstance(reply, bytes) else (reply[0], json.dumps(reply[1]).encode()))
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
+        head = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+        sent = b"" if isinstance(reply, Trickle) and reply.whole else head
+        trickled = head + body if isinstance(reply, Trickle) and reply.whole else body
         try:
+            handler.wfile.write(sent)
             if not isinstance(reply, Trickle):
                 handler.wfile.write(body)
-                return
-            for index in range(len(body)):
-                handler.wfile.write(body[index:index + 1])
-                handler.wfile.flush()
-                if self.stopping.wait(reply.interval_s):
-                    return
+            else:
+                for index in range(len(trickled)):
+                    handler.wfile.write(trickled[index:index + 1])
+                    handler.wfile.flush()
+                    self.trickled[handler.path] = index + 1
+                    if self.stopping.wait(reply.interval_s):
+                        return
+            self.completed.append(handler.path)
         except OSError:
             self.aborted.append(handler.path)
+        handler.close_connection = True
 
     def stop(self) -> None:
         self.stopping.set()

@@ -1,6 +1,7 @@
 """Shared HTTP for the internal systems: pooled session, deadline-capped timeouts, retries, breaker."""
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +11,7 @@ import pybreaker
 import requests
 from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 from backend.deadline import Deadline
 from backend.errors import SourceBadResponse, SourceError, SourceTimeout, SourceUnavailable
@@ -21,6 +23,7 @@ BACKOFF_BASE_S = 0.05
 BACKOFF_MAX_S = 0.4
 PAGE_LIMIT = 100  # the internal API's maximum page size
 MAX_PAGES = 5
+CHUNK_BYTES = 65536
 
 
 def path_segment(value: str) -> str | None:
@@ -133,9 +136,13 @@ class SourceClient:
             raise CircuitOpen(self.system, "circuit open")
 
     def _request(self, path: str, params: dict | None, remaining: float, allow_404: bool) -> Any:
+        end = time.monotonic() + min(self.call_timeout_s, remaining)
         timeout = (min(CONNECT_TIMEOUT_S, remaining), min(self.call_timeout_s, remaining))
         try:
-            resp = self.session.get(self.base_url + path, params=params, timeout=timeout)
+            # Streamed: requests' read timeout applies to each socket read, so an answer trickling
+            # a byte at a time never trips it; the body is read here against the call's end instead.
+            with self.session.get(self.base_url + path, params=params, timeout=timeout, stream=True) as resp:
+                body = self._body(resp, end)
         except requests.Timeout as exc:
             raise SourceTimeout(self.system, type(exc).__name__) from None
         except requests.RequestException as exc:
@@ -147,9 +154,31 @@ class SourceClient:
         if resp.status_code != 200:
             raise SourceBadResponse(self.system, f"HTTP {resp.status_code}")
         try:
-            return resp.json()
+            return json.loads(body)
         except (ValueError, RecursionError):  # nesting deeper than the parser's recursion limit too
             raise SourceBadResponse(self.system, "malformed JSON") from None
+
+    def _body(self, resp: requests.Response, end: float) -> bytes:
+        """The whole body, or SourceTimeout once the call's end passes (the connection is closed
+        then, so the thread is free at once); each socket read may wait only for what is left."""
+        raw = resp.raw
+        sock = getattr(raw.connection, "sock", None)
+        chunks = []
+        try:
+            while True:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise SourceTimeout(self.system, "answer still arriving at the call's end")
+                if sock is not None:
+                    sock.settimeout(left)
+                chunk = raw.read1(CHUNK_BYTES, decode_content=True)  # gzip as requests would
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+        except ReadTimeoutError:
+            raise SourceTimeout(self.system, "answer still arriving at the call's end") from None
+        except (HTTPError, OSError) as exc:
+            raise SourceUnavailable(self.system, type(exc).__name__) from None
 
     def get_list(self, path: str, params: dict, deadline: Deadline, max_items: int,
                  max_pages: int = MAX_PAGES) -> tuple[list[dict], int]:

@@ -1,4 +1,4 @@
-"""Numbers no internal system should send: each is a shape error of its section, never a 500."""
+"""What no internal system should send (impossible numbers, trickling answers): a section status."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,8 @@ from backend.context import ContextService
 from backend.lookup import LookupRequest
 from sandbox.internal import personas as P
 from tests.backend.test_context import AGENT, settings_for
-from tests.fakes import FakeHTTP
+from tests.fakes import FakeHTTP, Trickle
+from tests.servers import wait_for
 
 EMPTY = (200, {"data": [], "next_cursor": None, "total": 0})
 
@@ -95,3 +96,20 @@ def test_a_progress_that_is_no_number_is_an_enrolments_error(number, clean_sandb
         api.stop()
     assert body["sections"]["enrolments"]["status"] == "error"
     assert body["sections"]["payments"]["status"] == "ok"
+
+
+def test_a_trickling_payments_system_is_a_timeout_and_frees_its_threads(clean_sandbox):
+    orders = json.dumps({"data": [order()], "next_cursor": None, "total": 1}).encode() + b" " * 300
+    api = FakeHTTP({"/orders": Trickle(orders, interval_s=0.1), "/subscriptions": EMPTY,
+                    "/financial-aid": EMPTY, "/sponsorships": EMPTY})
+    settings = settings_for(clean_sandbox, payment_api_url=api.url, deadline_ms=1000, retries=0)
+    service = ContextService(settings)
+    try:
+        body = service.lookup(LookupRequest(emails=(P.SAM_EMAIL,)), AGENT).body
+        assert body["sections"]["payments"]["status"] == "timeout"
+        assert body["sections"]["enrolments"]["status"] == "ok"
+        # The orders call hung up on the trickle instead of holding an executor thread for 30 s.
+        wait_for(lambda: api.aborted == ["/orders?learner_id=L-1000004&limit=50"], timeout=5)
+    finally:
+        service.close()
+        api.stop()

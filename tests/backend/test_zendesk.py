@@ -1,18 +1,22 @@
 """Resolving a ticket's requester through the sandbox's Zendesk API."""
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from backend.cache import MemoryCache
+from backend.context import ContextService
 from backend.deadline import Deadline
 from backend.errors import NotFound, SourceBadResponse, SourceTimeout, SourceUnavailable
+from backend.lookup import Agent, LookupRequest
 from backend.sources.http import CircuitOpen
 from backend.zendesk import ZendeskClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import calls, zendesk_settings
-from tests.fakes import FakeHTTP
+from tests.fakes import FakeHTTP, Trickle
+from tests.servers import wait_for
 
 
 @pytest.fixture
@@ -127,3 +131,33 @@ def test_an_answer_nested_too_deep_is_a_bad_response_and_a_breaker_failure(execu
         client.close()
         deep.stop()
     assert len(deep.requests) == 2  # the open breaker sent nothing
+
+
+def test_a_trickling_answer_is_a_timeout_and_its_connection_is_closed(executor, sandbox):
+    # One byte every 100 ms: each socket read succeeds, so a per-read timeout never fires.
+    body = json.dumps({"ticket": {"id": 5001, "requester_id": 9}}).encode() + b" " * 200
+    slow = FakeHTTP({"/api/v2/tickets/5001.json": Trickle(body, interval_s=0.1)})
+    client = ZendeskClient(zendesk_settings(sandbox, zendesk_url=slow.url, retries=0), MemoryCache(ttl_s=60))
+    try:
+        with pytest.raises(SourceTimeout):
+            client.requester(5001, Deadline(1000), executor)
+        # The server saw us hang up: the call did not wait for the rest of the answer.
+        wait_for(lambda: slow.aborted == ["/api/v2/tickets/5001.json"], timeout=5)
+    finally:
+        client.close()
+        slow.stop()
+
+
+def test_a_zendesk_trickling_even_its_headers_leaves_the_lookup_at_its_deadline(sandbox):
+    slow = FakeHTTP({"/api/v2/tickets/1001.json": Trickle(b"{}" + b" " * 300, interval_s=0.1, whole=True)})
+    service = ContextService(zendesk_settings(sandbox, zendesk_url=slow.url, deadline_ms=1000, retries=0))
+    try:
+        agent = Agent(iss="https://acme.zendesk.com", sub="42", ticket_id=1001)
+        result = service.lookup(LookupRequest(), agent)
+        assert result.body["sections"]["learner"]["status"] == "timeout"
+        # Answered while Zendesk was still sending its headers (about 90 bytes): no wait for them.
+        assert slow.requests == ["/api/v2/tickets/1001.json"]
+        assert slow.trickled["/api/v2/tickets/1001.json"] < 60
+    finally:
+        service.close()
+        slow.stop()
