@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from backend.context import ContextService
     from backend.health import bp as health_bp
     from backend.ratelimit import RateLimiter
+    from backend.readiness import Remembered
 
     config = dict(config or {})
     settings = load(**{k: v for k, v in config.items() if k in _SETTING_NAMES})
@@ -38,7 +39,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     limiter = RateLimiter(settings.rate_limit, settings.redis_url,
                           key_prefix=app.config.get("RATE_LIMIT_PREFIX", "lc-rate"))
     context = ContextService(settings)
-    app.extensions["lc"] = State(settings=settings, audit=audit, limiter=limiter, context=context)
+    app.extensions["lc"] = State(settings=settings, audit=audit, limiter=limiter, context=context,
+                                 readiness=Remembered(settings.ready_cache_s))
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
     return app

@@ -17,6 +17,7 @@ from backend.errors import ApiError
 from backend.lookup import Agent, LookupRequest, LookupResult
 from backend.openapi import openapi_spec
 from backend.ratelimit import RateLimiter
+from backend.readiness import Remembered
 from backend.schemas import parse_lookup
 from backend.web import AGENT_KEY, REQUEST_ID_KEY, json_body
 
@@ -32,6 +33,7 @@ class State:
     audit: AuditStore
     limiter: RateLimiter
     context: ContextService
+    readiness: Remembered
 
     def service(self) -> ContextService:
         """The ContextService (it owns the HTTP pools, the executor and the cache)."""

@@ -63,6 +63,7 @@ class Settings:
     refund_window_days: int = 14
     refund_max_progress_pct: int = 50
     deadline_soon_days: int = 7
+    ready_cache_s: int = 5
     log_level: str = "INFO"
 
     @property

@@ -17,7 +17,10 @@ def healthz() -> ResponseReturnValue:
 def readyz() -> ResponseReturnValue:
     """200 when the audit database and every system answer, else 503; one entry per dependency."""
     state = current_app.extensions["lc"]
-    checks: dict[str, dict] = {"database": state.audit.ping()}
-    checks.update(state.service().readiness())
+
+    def probe() -> dict[str, dict]:
+        return {"database": state.audit.ping(), **state.service().readiness()}
+
+    checks = state.readiness.get(probe)  # remembered LC_READY_CACHE_S seconds
     ready = all(check.get("status") == "ok" for check in checks.values())
     return jsonify(status="ok" if ready else "unavailable", checks=checks), 200 if ready else 503

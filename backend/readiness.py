@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any
@@ -18,6 +20,26 @@ log = logging.getLogger(__name__)
 PROBES = {"learners": learners.probe, "enrolments": enrolments.probe, "courses": courses.probe,
           "payments": payments.probe}
 READINESS_MS = 2000
+
+
+class Remembered:
+    """The last readiness result for ttl_s seconds (LC_READY_CACHE_S). /readyz is unauthenticated:
+    without this every hit made five outgoing calls, one of them against Zendesk's rate limit.
+    Concurrent callers share one round of probes (the lock is held while it runs, under 2 s)."""
+
+    def __init__(self, ttl_s: float):
+        self.ttl_s = ttl_s
+        self._lock = threading.Lock()
+        self._value: Any = None
+        self._until = 0.0
+
+    def get(self, compute: Callable[[], Any]) -> Any:
+        """The remembered value while fresh, else compute()'s, remembered."""
+        with self._lock:
+            if self._value is None or time.monotonic() >= self._until:
+                self._value = compute()
+                self._until = time.monotonic() + self.ttl_s
+            return self._value
 
 
 def probe_all(clients: dict[str, SourceClient], zendesk: ZendeskClient | None, executor: Executor,

@@ -61,8 +61,9 @@ class ZendeskClient:
         return resolved
 
     def probe(self, deadline: Deadline) -> None:
-        """A cheap authenticated call for readiness (a 404 still proves the API answers)."""
-        self.http.get("/tickets/0.json", None, deadline, allow_404=True)
+        """One cheap authenticated call for readiness: the API user itself (it proves the credentials
+        too). Each probe costs one call of Zendesk's rate limit: /readyz remembers its result."""
+        self.http.probe("/users/me.json", None, deadline)
 
     def close(self) -> None:
         """Close the pooled connections."""

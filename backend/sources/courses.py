@@ -26,7 +26,7 @@ def by_ids(client: SourceClient, course_ids: list[str], deadline: Deadline) -> d
 
 def probe(client: SourceClient, deadline: Deadline) -> None:
     """A cheap authenticated call for readiness."""
-    client.get("/partners", {"limit": 1}, deadline)
+    client.probe("/partners", {"limit": 1}, deadline)
 
 
 def to_course(raw: Any) -> dict:

@@ -24,7 +24,7 @@ def for_learner(client: SourceClient, learner_id: str, deadline: Deadline,
 
 def probe(client: SourceClient, deadline: Deadline) -> None:
     """A cheap authenticated call for readiness."""
-    client.get("/enrolments", {"learner_id": "L-0000000", "limit": 1}, deadline)
+    client.probe("/enrolments", {"learner_id": "L-0000000", "limit": 1}, deadline)
 
 
 def to_enrolment(raw: Any) -> dict:

@@ -102,6 +102,14 @@ class SourceClient:
                 raise failures[-1] from None
             raise
 
+    def probe(self, path: str, params: dict | None, deadline: Deadline, *, allow_404: bool = False) -> None:
+        """One attempt for readiness: no retries, and outside the circuit breaker. An anonymous
+        /readyz must neither open the breaker the lookups rely on nor be refused by it (it reports
+        whether the system answers now)."""
+        if deadline.remaining() < MIN_ATTEMPT_S / 2:
+            raise SourceTimeout(self.system, "deadline reached before the probe")
+        self._request(path, params, deadline.remaining(), allow_404)
+
     @staticmethod
     def _deadline_stop(deadline: Deadline) -> Callable[[Any], bool]:
         def stop(state: Any) -> bool:

@@ -33,7 +33,7 @@ def by_id(client: SourceClient, learner_id: str, deadline: Deadline) -> dict | N
 
 def probe(client: SourceClient, deadline: Deadline) -> None:
     """A cheap authenticated call for readiness (an unknown id's 404 proves the API answers)."""
-    client.get("/learners/L-0000000", None, deadline, allow_404=True)
+    client.probe("/learners/L-0000000", None, deadline, allow_404=True)
 
 
 def _find(client: SourceClient, params: dict, deadline: Deadline) -> list[dict]:

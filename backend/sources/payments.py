@@ -58,7 +58,7 @@ def _first_page(client: SourceClient, path: str, learner_id: str, deadline: Dead
 
 def probe(client: SourceClient, deadline: Deadline) -> None:
     """A cheap authenticated call for readiness."""
-    client.get("/orders", {"learner_id": "L-0000000", "limit": 1}, deadline)
+    client.probe("/orders", {"learner_id": "L-0000000", "limit": 1}, deadline)
 
 def to_order(raw: Any) -> dict:
     """API order -> the internal order dict (product, payer and refunds normalised)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -47,6 +49,7 @@ def bound_app(tmp_path_factory, sandbox):
             zendesk_url=sandbox.url,
             zendesk_email="agent@demo.example",
             zendesk_api_token="sandbox-zendesk-token",
+            ready_cache_s=0,  # each readiness test sees the sandbox's faults of the moment
         )
     )
     yield app
@@ -169,6 +172,38 @@ def test_readyz_is_200_with_every_dependency_ok(bound_app, clean_sandbox):
     checks = resp.json["checks"]
     assert set(checks) == {"database", "learners", "enrolments", "courses", "payments", "zendesk"}
     assert {c["status"] for c in checks.values()} == {"ok"}
+
+
+def bound_config(tmp_path, sandbox, **changes) -> dict:
+    return sandbox_config(tmp_path, sandbox, zendesk_url=sandbox.url, zendesk_email="agent@demo.example",
+                          zendesk_api_token="sandbox-zendesk-token", **changes)
+
+
+def test_rapid_readyz_calls_make_one_round_of_probes(tmp_path, clean_sandbox):
+    app = create_app(bound_config(tmp_path, clean_sandbox, ready_cache_s=60))
+    try:
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            statuses = list(pool.map(lambda _: app.test_client().get("/readyz").status_code, range(30)))
+        assert statuses == [200] * 30
+        per_system = Counter(call["system"] for call in calls(clean_sandbox))
+        assert per_system == {"learners": 1, "enrolments": 1, "courses": 1, "payments": 1, "zendesk": 1}
+    finally:
+        app.extensions["lc"].close()
+
+
+def test_readiness_probes_do_not_open_the_lookups_breakers(tmp_path, clean_sandbox):
+    app = create_app(bound_config(tmp_path, clean_sandbox, ready_cache_s=0, breaker_failures=1))
+    try:
+        clean_sandbox.fault("learners", "error")
+        for _ in range(3):
+            ready = app.test_client().get("/readyz")
+            assert ready.json["checks"]["learners"]["status"] == "unavailable"
+        clean_sandbox.clear_faults()
+        resp = lookup(app, {"ticket": {"id": 1001}})
+        assert resp.json["sections"]["learner"]["status"] == "ok"
+        assert [m["learner"]["email"] for m in resp.json["matches"]] == [AMELIE]
+    finally:
+        app.extensions["lc"].close()
 
 
 def test_readyz_is_503_naming_the_failing_system(bound_app, clean_sandbox):
