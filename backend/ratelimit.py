@@ -13,8 +13,12 @@ from limits.strategies import MovingWindowRateLimiter
 
 from backend.errors import TooManyRequests
 from backend.lookup import Agent
+from backend.redis_cache import REDIS_RETRY_AFTER_S
 
 log = logging.getLogger(__name__)
+# The limit is asked before every lookup, outside its deadline: an unresponsive Redis (it accepts and
+# never answers) once added a second to each. So a short timeout, then Redis is skipped for a while.
+REDIS_TIMEOUT_S = 0.15
 
 
 class LocalMovingWindow:
@@ -59,9 +63,11 @@ class RateLimiter:
     def __init__(self, limit: str, redis_url: str = "", *, key_prefix: str = "lc-rate"):
         self.item = parse(limit)
         self.local = None if redis_url else LocalMovingWindow(self.item.amount, self.item.get_expiry())
+        self._down_until = 0.0  # monotonic time until which Redis is not asked (after a failure)
         if redis_url:
-            self.storage = storage_from_string(limits_url(redis_url), key_prefix=key_prefix, socket_timeout=1,
-                                               socket_connect_timeout=1, wrap_exceptions=True)
+            self.storage = storage_from_string(limits_url(redis_url), key_prefix=key_prefix,
+                                               socket_timeout=REDIS_TIMEOUT_S,
+                                               socket_connect_timeout=REDIS_TIMEOUT_S, wrap_exceptions=True)
             self.limiter = MovingWindowRateLimiter(self.storage)
 
     def check(self, agent: Agent) -> None:
@@ -72,13 +78,17 @@ class RateLimiter:
             if reset_at is None:
                 return
             self._refuse(reset_at)
+        if time.monotonic() < self._down_until:
+            return  # Redis failed moments ago: fail open without paying its timeout again
         try:
             allowed = self.limiter.hit(self.item, key)
             if allowed:
                 return
             reset_at = self.limiter.get_window_stats(self.item, key).reset_time
         except Exception as exc:  # noqa: BLE001 - any storage failure: fail open, a lookup beats a 500
-            log.warning("rate limit storage unavailable; not limiting", extra={"error": type(exc).__name__})
+            self._down_until = time.monotonic() + REDIS_RETRY_AFTER_S
+            log.warning("rate limit storage unavailable; not limiting for %s s", REDIS_RETRY_AFTER_S,
+                        extra={"error": type(exc).__name__})
             return
         self._refuse(reset_at)
 

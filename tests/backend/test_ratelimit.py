@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -13,6 +14,7 @@ from backend import create_app
 from backend.lookup import Agent
 from backend.ratelimit import RateLimiter
 from tests.backend.conftest import base_config, bearer, token
+from tests.fakes import BlackHole
 from tests.servers import free_port, wait_for
 
 URL = "/api/v1/learner-context"
@@ -119,3 +121,22 @@ def test_a_unix_socket_redis_serves_the_limit_and_the_cache(tmp_path, unix_redis
     assert cache.get("probe") == {"v": 1}
     assert len(redis.Redis.from_url(unix_redis).keys("*")) >= 2  # the limit's and the cache's keys
     app.extensions["lc"].close()
+
+
+def test_an_unresponsive_redis_is_skipped_for_a_while_after_it_fails(monkeypatch):
+    hole = BlackHole()  # accepts connections, never answers
+    monkeypatch.setattr("backend.ratelimit.REDIS_RETRY_AFTER_S", 1.0, raising=False)
+    agent = Agent(iss="https://acme.zendesk.com", sub="42")
+    try:
+        limiter = RateLimiter("1/minute", f"redis://127.0.0.1:{hole.port}/0")
+        limiter.check(agent)  # fails open once its short timeout passes
+        wait_for(lambda: hole.accepted == 1)
+        for _ in range(20):
+            limiter.check(agent)  # fail open at once: Redis is not contacted again for a while
+        time.sleep(0.2)  # time for any connection made meanwhile to be accepted and counted
+        assert hole.accepted == 1
+        time.sleep(1.0)  # the skip window has passed: Redis is asked again
+        limiter.check(agent)
+        wait_for(lambda: hole.accepted == 2)
+    finally:
+        hole.stop()
