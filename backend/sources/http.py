@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -84,6 +85,8 @@ class SourceClient:
                                                 throw_new_error_on_trip=False, listeners=[self._opened],
                                                 name=system)
         self._reset_s = breaker_reset_s
+        self._trial = False  # a half-open trial call is under way
+        self._trial_lock = threading.Lock()
 
     def get(self, path: str, params: dict | None, deadline: Deadline, *, allow_404: bool = False) -> Any:
         """GET base_url+path as JSON, retried within the deadline; None for a 404 when allow_404."""
@@ -118,7 +121,15 @@ class SourceClient:
 
     def _attempt(self, path: str, params: dict | None, deadline: Deadline, allow_404: bool,
                  failures: list[SourceError]) -> Any:
-        self._refuse_if_open()  # the only refusal: before any I/O
+        trial = self._refuse_if_open()  # the only refusal: before any I/O
+        try:
+            return self._attempt_allowed(path, params, deadline, allow_404, failures)
+        finally:
+            if trial:
+                self._trial = False  # its outcome has closed or re-opened the breaker
+
+    def _attempt_allowed(self, path: str, params: dict | None, deadline: Deadline, allow_404: bool,
+                         failures: list[SourceError]) -> Any:
         remaining = deadline.remaining()
         if remaining < MIN_ATTEMPT_S / 2:
             raise SourceTimeout(self.system, "deadline reached before the call")
@@ -138,10 +149,20 @@ class SourceClient:
                 raise outcome from None
             return outcome
 
-    def _refuse_if_open(self) -> None:
-        opened_at = self._opened.opened_at
-        if opened_at is not None and time.monotonic() - opened_at < self._reset_s:
-            raise CircuitOpen(self.system, "circuit open")
+    def _refuse_if_open(self) -> bool:
+        """Raise CircuitOpen while the breaker is open; once its reset time has passed, let exactly
+        one trial call through (True) and refuse the others until its outcome is known: letting
+        every concurrent call try a system that may still hang would hold a thread each."""
+        with self._trial_lock:
+            if self._trial:
+                raise CircuitOpen(self.system, "circuit half-open: a trial call is under way")
+            opened_at = self._opened.opened_at
+            if opened_at is None:
+                return False
+            if time.monotonic() - opened_at < self._reset_s:
+                raise CircuitOpen(self.system, "circuit open")
+            self._trial = True
+            return True
 
     def _request(self, path: str, params: dict | None, remaining: float, allow_404: bool) -> Any:
         end = time.monotonic() + min(self.call_timeout_s, remaining)

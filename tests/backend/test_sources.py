@@ -8,12 +8,13 @@ import pytest
 
 from backend.context import ContextService
 from backend.deadline import Deadline
-from backend.errors import SourceBadResponse, SourceTimeout, SourceUnavailable
+from backend.errors import SourceBadResponse, SourceError, SourceTimeout, SourceUnavailable
 from backend.lookup import Agent, LookupRequest
 from backend.sources import enrolments, learners, payments
 from backend.sources.http import CircuitOpen, SourceClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import calls, forget_calls, settings_for
+from tests.fakes import FakeHTTP, Hang
 from tests.servers import free_port
 
 TOKEN = "sandbox-internal-token"
@@ -268,3 +269,28 @@ class TestClient:
                 learners.by_email(client, P.SAM_EMAIL, Deadline(1000))
         finally:
             client.close()
+
+
+def test_a_half_open_breaker_lets_exactly_one_trial_call_through():
+    hung = FakeHTTP({"/learners": Hang(hold_s=10)})
+    client = SourceClient("learners", hung.url, retries=0, call_timeout_ms=300, breaker_failures=1,
+                          breaker_reset_s=1)
+    try:
+        with pytest.raises(SourceTimeout):
+            client.get("/learners", None, Deadline(2000))  # the breaker opens
+        time.sleep(1.1)  # its reset time passes: half-open
+
+        def call(_: int) -> str:
+            try:
+                client.get("/learners", None, Deadline(2000))
+            except SourceError as exc:
+                return type(exc).__name__
+            return "ok"
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            outcomes = sorted(pool.map(call, range(8)))
+        assert outcomes == ["CircuitOpen"] * 7 + ["SourceTimeout"]
+        assert len(hung.requests) == 2  # the first call and the one trial
+    finally:
+        client.close()
+        hung.stop()
