@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-import pybreaker
 import requests
 from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
@@ -16,6 +14,7 @@ from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 from backend.deadline import Deadline
 from backend.errors import SourceBadResponse, SourceError, SourceTimeout, SourceUnavailable
+from backend.sources.breaker import Breaker, CircuitOpen
 from backend.sources.shapes import list_page
 
 CONNECT_TIMEOUT_S = 0.5  # loopback/LAN peers connect in milliseconds; a slow connect means trouble
@@ -36,29 +35,9 @@ def path_segment(value: str) -> str | None:
     return quote(value, safe="")
 
 
-class CircuitOpen(SourceUnavailable):
-    """The breaker is open: the system was not called at all."""
-
-
-class _OpenedAt(pybreaker.CircuitBreakerListener):
-    """Remembers (monotonically) when the breaker opened, so open calls are refused before any I/O."""
-
-    def __init__(self) -> None:
-        self.opened_at: float | None = None
-
-    def state_change(self, cb: pybreaker.CircuitBreaker, old_state: Any, new_state: Any) -> None:
-        self.opened_at = time.monotonic() if new_state.name == pybreaker.STATE_OPEN else None
-
-
 def _retryable(exc: BaseException) -> bool:
     # Timeouts, connection failures and 5xx; never a malformed answer, a 4xx, or an open circuit.
     return isinstance(exc, SourceTimeout | SourceUnavailable) and not isinstance(exc, CircuitOpen)
-
-
-def _replay(outcome: object) -> object:
-    if isinstance(outcome, BaseException):
-        raise outcome
-    return outcome
 
 
 class SourceClient:
@@ -80,13 +59,7 @@ class SourceClient:
             self.session.headers["Authorization"] = f"Bearer {token}"
         if auth:
             self.session.auth = auth
-        self._opened = _OpenedAt()
-        self.breaker = pybreaker.CircuitBreaker(fail_max=breaker_failures, reset_timeout=breaker_reset_s,
-                                                throw_new_error_on_trip=False, listeners=[self._opened],
-                                                name=system)
-        self._reset_s = breaker_reset_s
-        self._trial = False  # a half-open trial call is under way
-        self._trial_lock = threading.Lock()
+        self.breaker = Breaker(system, breaker_failures, breaker_reset_s)
 
     def get(self, path: str, params: dict | None, deadline: Deadline, *, allow_404: bool = False) -> Any:
         """GET base_url+path as JSON, retried within the deadline; None for a 404 when allow_404."""
@@ -121,48 +94,20 @@ class SourceClient:
 
     def _attempt(self, path: str, params: dict | None, deadline: Deadline, allow_404: bool,
                  failures: list[SourceError]) -> Any:
-        trial = self._refuse_if_open()  # the only refusal: before any I/O
+        trial = self.breaker.admit()  # the only refusal: before any I/O
         try:
-            return self._attempt_allowed(path, params, deadline, allow_404, failures)
+            remaining = deadline.remaining()
+            if remaining < MIN_ATTEMPT_S / 2:
+                raise SourceTimeout(self.system, "deadline reached before the call")
+            try:
+                outcome: object = self._request(path, params, remaining, allow_404)
+            except SourceError as exc:
+                failures.append(exc)
+                outcome = exc
+            return self.breaker.settle(outcome)
         finally:
             if trial:
-                self._trial = False  # its outcome has closed or re-opened the breaker
-
-    def _attempt_allowed(self, path: str, params: dict | None, deadline: Deadline, allow_404: bool,
-                         failures: list[SourceError]) -> Any:
-        remaining = deadline.remaining()
-        if remaining < MIN_ATTEMPT_S / 2:
-            raise SourceTimeout(self.system, "deadline reached before the call")
-        try:
-            outcome: object = self._request(path, params, remaining, allow_404)
-        except SourceError as exc:
-            failures.append(exc)
-            outcome = exc
-        # pybreaker holds its lock for the whole guarded call, which would serialise every request to
-        # this system; so the request runs outside and only its outcome is replayed through the breaker.
-        try:
-            return self.breaker.call(_replay, outcome)
-        except pybreaker.CircuitBreakerError:
-            # Concurrent calls opened the breaker while this one ran: its outcome still stands (a
-            # success keeps its data, a failure its own kind); only later calls are refused.
-            if isinstance(outcome, SourceError):
-                raise outcome from None
-            return outcome
-
-    def _refuse_if_open(self) -> bool:
-        """Raise CircuitOpen while the breaker is open; once its reset time has passed, let exactly
-        one trial call through (True) and refuse the others until its outcome is known: letting
-        every concurrent call try a system that may still hang would hold a thread each."""
-        with self._trial_lock:
-            if self._trial:
-                raise CircuitOpen(self.system, "circuit half-open: a trial call is under way")
-            opened_at = self._opened.opened_at
-            if opened_at is None:
-                return False
-            if time.monotonic() - opened_at < self._reset_s:
-                raise CircuitOpen(self.system, "circuit open")
-            self._trial = True
-            return True
+                self.breaker.end_trial()  # its outcome (if any) has closed or re-opened the breaker
 
     def _request(self, path: str, params: dict | None, remaining: float, allow_404: bool) -> Any:
         end = time.monotonic() + min(self.call_timeout_s, remaining)

@@ -11,7 +11,8 @@ from backend.deadline import Deadline
 from backend.errors import SourceBadResponse, SourceError, SourceTimeout, SourceUnavailable
 from backend.lookup import Agent, LookupRequest
 from backend.sources import enrolments, learners, payments
-from backend.sources.http import CircuitOpen, SourceClient
+from backend.sources.breaker import CircuitOpen
+from backend.sources.http import SourceClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import calls, forget_calls, settings_for
 from tests.fakes import FakeHTTP, Hang

@@ -11,7 +11,7 @@ from backend.context import ContextService
 from backend.deadline import Deadline
 from backend.errors import NotFound, SourceBadResponse, SourceTimeout, SourceUnavailable
 from backend.lookup import Agent, LookupRequest
-from backend.sources.http import CircuitOpen
+from backend.sources.breaker import CircuitOpen
 from backend.zendesk import ZendeskClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import calls, zendesk_settings
