@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 RANGES: dict[str, tuple[int, int]] = {
     "jwt_leeway_s": (0, 300), "jwt_max_lifetime_s": (1, 86_400), "jwt_max_bytes": (256, 65_536),
     "deadline_ms": (1, 60_000), "call_timeout_ms": (1, 60_000), "retries": (0, 10),
-    "breaker_failures": (1, 1_000), "breaker_reset_s": (1, 3_600), "pool_size": (1, 1_024),
+    "breaker_failures": (1, 1_000_000), "breaker_reset_s": (1, 3_600), "pool_size": (1, 1_024),
     "cache_ttl_s": (0, 86_400), "catalogue_ttl_s": (0, 86_400), "zendesk_cache_ttl_s": (0, 3_600),
     "max_body_bytes": (1, 10_485_760), "max_items": (1, 1_000), "refund_window_days": (0, 365),
     "refund_max_progress_pct": (0, 100), "deadline_soon_days": (0, 365), "ready_cache_s": (0, 300),
