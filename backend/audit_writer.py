@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import threading
 from collections import deque
-from collections.abc import Iterator
-from pathlib import Path
 
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+
+from backend.writer_lock import exclusive, lock_path
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 64  # rows per transaction: bounds one commit's time and the rows one failure affects
@@ -51,7 +50,7 @@ class AuditWriter:
         self.dbapi_error = dbapi.Error
         # Failures caused by a row's values rather than by the database or the connection.
         self.row_errors = (dbapi.DataError, dbapi.IntegrityError, ValueError, TypeError)
-        self.lock_path = _lock_path(engine)
+        self.lock_path = lock_path(engine)
         self.queued = self.batches = self.rows = 0  # so far, for tests and benchmarks
         self._start_lock = threading.Lock()
         self._reset()
@@ -154,7 +153,7 @@ class AuditWriter:
             try:
                 if connection is None:
                     connection = self.engine.raw_connection()
-                with _exclusive(lock_file):
+                with exclusive(lock_file):
                     cursor = connection.cursor()
                     try:
                         cursor.executemany(self.sql, [pending.params for pending in rows])
@@ -185,24 +184,3 @@ def _rolled_back(connection) -> bool:
     except Exception:  # noqa: BLE001 - any failure here means the connection is not sound
         return False
     return True
-
-
-@contextlib.contextmanager
-def _exclusive(lock_file) -> Iterator[None]:
-    """Hold the lock file between the processes writing one SQLite file: a waiting worker's writer is
-    woken by the kernel when the file is free, where SQLite's busy handler sleeps 1, 2, 5 … 100 ms."""
-    if lock_file is None:
-        yield
-        return
-    fcntl.flock(lock_file, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        fcntl.flock(lock_file, fcntl.LOCK_UN)
-
-
-def _lock_path(engine: Engine) -> Path | None:
-    url = engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database + ".writer-lock")
