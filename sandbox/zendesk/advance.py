@@ -36,7 +36,8 @@ class Advancer:
         self._built_at = float("-inf")
 
     def start(self) -> Path:
-        """The path to serve: the generated history at once, brought up to now in the background."""
+        """The path to serve: the latest history at once, brought up to now in the background when
+        it is older than interval_s."""
         remove_stale_temps(self.data_dir)
         generated = self.data_dir / store.DB_NAME
         # A live file from an earlier week or generator is replaced before it is served. Without
@@ -49,6 +50,11 @@ class Advancer:
                 os.replace(temp, self.path)
             finally:
                 temp.unlink(missing_ok=True)
+        # The history the served file reaches counts as built then: a restart within interval_s of
+        # the last rebuild (or of generation) serves it as it is instead of rebuilding at once.
+        reached = store.read_meta(self.path).get("generated_at") if current is not None else None
+        if reached is not None:
+            self._built_at = float(reached)
         self.poke()
         return self.path
 

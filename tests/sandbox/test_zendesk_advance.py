@@ -80,26 +80,38 @@ def test_demo_tickets_keep_their_age_when_the_history_moves_on(wednesday, tmp_pa
 
 
 def test_the_live_history_is_rebuilt_only_when_asked_and_older_than_the_interval(wednesday):
-    moment = [WEDNESDAY_9AM + 60]
+    moment = [WEDNESDAY_9AM + 3_660]
     advancer = Advancer(wednesday, interval_s=3_600, clock=lambda: moment[0])
     served = advancer.start()
     assert served == wednesday / LIVE_NAME and served.exists()  # served at once: a copy of zendesk.db
-    # Started with the sandbox, in the background.
+    # An hour old at start: brought up to now with the sandbox, in the background.
     wait_for(lambda: advancer.rebuilds >= 1, 60, "no rebuild", 0.1)
-    assert generated_at(served) == WEDNESDAY_9AM + 60
+    assert generated_at(served) == WEDNESDAY_9AM + 3_660
 
     moment[0] += 1_800
     assert advancer.poke() is None  # half an interval later: nothing to do
     moment[0] += 1_800
     advancer.poke().join(60)
-    assert advancer.rebuilds == 2 and generated_at(served) == WEDNESDAY_9AM + 3_660
+    assert advancer.rebuilds == 2 and generated_at(served) == WEDNESDAY_9AM + 7_260
     assert generated_at(wednesday / store.DB_NAME) == WEDNESDAY_9AM  # zendesk.db stays as generated
+
+
+def test_a_restart_serves_a_fresh_live_history_as_it_is(wednesday, tmp_path):
+    (tmp_path / store.DB_NAME).write_bytes((wednesday / store.DB_NAME).read_bytes())
+    advancer = Advancer(tmp_path, interval_s=3_600, clock=lambda: WEDNESDAY_9AM + 600)
+    served = advancer.start()  # generated ten minutes ago: fresher than the interval
+    assert not advancer.rebuilding and advancer.poke() is None
+    assert advancer.rebuilds == 0 and generated_at(served) == WEDNESDAY_9AM
+    later = Advancer(tmp_path, interval_s=3_600, clock=lambda: WEDNESDAY_9AM + 3_601)
+    later.start()  # the same file an hour later: rebuilt
+    wait_for(lambda: later.rebuilds >= 1, 60, "no rebuild", 0.1)
+    assert generated_at(served) == WEDNESDAY_9AM + 3_601
 
 
 def test_a_live_file_from_an_earlier_week_is_replaced_before_it_is_served(wednesday, tmp_path):
     zendesk.generate(tmp_path, SEED, now=WEDNESDAY_9AM - 7 * 86_400, name=LIVE_NAME)  # last week's
     (tmp_path / store.DB_NAME).write_bytes((wednesday / store.DB_NAME).read_bytes())
-    advancer = Advancer(tmp_path, interval_s=3_600, clock=lambda: WEDNESDAY_9AM + 999)
+    advancer = Advancer(tmp_path, interval_s=600, clock=lambda: WEDNESDAY_9AM + 999)
     served = advancer.start()
     assert generated_at(served) == WEDNESDAY_9AM  # this week's copy, even before the rebuild ends
     wait_for(lambda: advancer.rebuilds >= 1, 60, "no rebuild", 0.1)
