@@ -189,3 +189,16 @@ def test_an_answer_for_the_previous_requester_is_never_shown_for_the_new_one(ope
     clean_sandbox.clear_faults()  # Amélie's answer now arrives while the panel waits for Sam's
     expect(ticket.app.locator(f"[data-testid=lc-match][data-learner-id='{p.SAM_ID}']")).to_be_visible()
     assert p.AMELIE_ID not in frame.evaluate("window.seenLearners")
+
+
+def test_the_minute_redraw_never_loses_a_half_typed_manual_search(open_with):
+    ticket = open_with(1007, before=lambda c: c.clock.install())
+    ticket.wait_state("not-found")
+    value = ticket.testid("lc-manual-value")
+    value.fill("amelie.dur")
+    ticket.page.clock.fast_forward(61_000)  # while the agent types: no redraw under their hands
+    expect(value).to_have_value("amelie.dur")
+    expect(value).to_be_focused()
+    app_frame(ticket).evaluate("document.activeElement.blur()")
+    ticket.page.clock.fast_forward(61_000)  # redrawn now, with what was typed
+    expect(value).to_have_value("amelie.dur")

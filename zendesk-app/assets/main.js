@@ -41,6 +41,7 @@ const act = {
   reveal: (id) => { s.revealed.has(id) ? s.revealed.delete(id) : s.revealed.add(id); render(); },
   copy: (value) => copyText(value).then(() => toast('toast.copied', { value }), () => toast('toast.copy_failed')),
   back: () => { s.manual = null; lookup({}); },
+  draft: (kind, value) => { s.manualDraft = { kind, value }; },
   manual: (kind, value) => {
     const checked = normaliseManualSearch(kind, value);
     s.manualDraft = { kind, value };
@@ -161,18 +162,22 @@ async function start() {
   s.client = client;
   resizer.start((height) => client.invoke('resize', { width: '100%', height: `${height}px` }));
   watchScheme(client);
+  let registered = false;
   const handshake = setTimeout(async () => {
-    s.t = await uiTranslator(navigator.language);
+    const t = await uiTranslator(navigator.language);
+    if (registered) return; // registration came while the catalog loaded: it wins
+    s.t = t;
     s.view = { phase: 'error', error: { code: 'no_handshake', status: 0 } };
     render();
   }, HANDSHAKE_MS);
   client.on('app.registered', async (data) => {
     clearTimeout(handshake);
+    if (!registered) setInterval(redrawClock, CLOCK_MS); // once, however often the host registers us
+    registered = true;
     s.settings = readSettings((data && data.metadata && data.metadata.settings) || {});
     s.context = (data && data.context) || {};
     await loadTicket();
     lookup({});
-    setInterval(redrawClock, CLOCK_MS);
   });
   client.on('app.activated', redrawClock);
   const requery = () => {
@@ -187,9 +192,11 @@ async function start() {
   client.on('ticket.requester.id.changed', requery);
 }
 
-/** Redraw a shown answer so relative times and the learner's local time follow the clock. */
+/** Redraw a shown answer so relative times and the learner's local time follow the clock; never
+ * under the agent's hands (typing in the manual search: the next minute will do). */
 function redrawClock() {
-  if (s.view.phase === 'ready' && !document.hidden) render();
+  const typing = document.activeElement && ['INPUT', 'SELECT', 'TEXTAREA'].includes(document.activeElement.tagName);
+  if (s.view.phase === 'ready' && !document.hidden && !typing) render();
 }
 
 setScheme(null);

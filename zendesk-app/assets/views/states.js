@@ -22,7 +22,10 @@ export function manualForm(ui, suggestions = []) {
     event.preventDefault();
     ui.act.manual(kindSel.value, input.value);
   };
-  return h('form', { class: 'manual', testid: 'lc-manual-form', role: 'search', novalidate: true, on: { submit } },
+  // What is typed survives any re-render (a refresh elsewhere, the clock), not only a submit.
+  const keep = () => ui.act.draft(kindSel.value, input.value);
+  return h('form', { class: 'manual', testid: 'lc-manual-form', role: 'search', novalidate: true,
+    on: { submit, input: keep, change: keep } },
     h('label', { for: 'lc-manual-kind', class: 'small' }, t('manual.search_by')),
     h('div', { class: 'manual-row' }, kindSel, input),
     ui.manualError ? h('p', { id: 'lc-manual-error', class: 'error-text small', testid: 'lc-manual-error', role: 'alert' },
