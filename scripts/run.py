@@ -5,6 +5,7 @@ import json
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -32,6 +33,7 @@ def backend_env(environ: dict[str, str], sandbox_port: int, backend_port: int) -
         "LC_ZENDESK_EMAIL": "agent@demo.example",
         "LC_ZENDESK_API_TOKEN": "sandbox-zendesk-token",
         "LC_BIND": f"127.0.0.1:{backend_port}",
+        "LC_PAGE_BACKEND_URL": f"http://127.0.0.1:{backend_port}",  # the ticket page's app talks to it
         # A demo's first `insights export` finishes in one run; the sandbox alone keeps Zendesk's 10/min.
         "LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT": "700",
         **{f"LC_{var}_API_URL": f"{sandbox}/internal/{system}/v1" for var, system in SYSTEMS.items()},
@@ -54,6 +56,18 @@ def curl_command(env: dict[str, str], backend_port: int) -> str:
             f" -H 'Content-Type: application/json' -d {shlex.quote(body)}")
 
 
+def busy_ports(ports: dict[str, int]) -> list[str]:
+    """The ports (by what they are for) that something already listens on: an earlier `make run` left
+    running, or another server. Starting anyway would report ready on someone else's answers."""
+    busy = []
+    for what, port in ports.items():
+        with socket.socket() as probe:
+            probe.settimeout(1)
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                busy.append(f"{what} port {port}")
+    return busy
+
+
 def stop(procs: list[subprocess.Popen]) -> None:
     """SIGTERM every child, wait, then SIGKILL what is left."""
     for proc in procs:
@@ -72,6 +86,11 @@ def main() -> int:
     sandbox_port = int(os.environ.get("LC_RUN_SANDBOX_PORT", "8001"))
     backend_port = int(os.environ.get("LC_RUN_BACKEND_PORT", "8000"))
     env = backend_env(dict(os.environ), sandbox_port, backend_port)
+    busy = busy_ports({"sandbox": sandbox_port, "backend": backend_port})
+    if busy:
+        print(f"make run: {' and '.join(busy)} already in use (an earlier make run still running?); stop it, "
+              "or choose others with LC_RUN_SANDBOX_PORT / LC_RUN_BACKEND_PORT", file=sys.stderr)
+        return 1
     python = sys.executable
     subprocess.run([python, "-m", "sandbox", "generate"], cwd=ROOT, env=env, check=True)
     procs: list[subprocess.Popen] = []
@@ -79,8 +98,9 @@ def main() -> int:
     def on_signal(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt  # SIGTERM ends the launcher the same way as Ctrl-C
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    # A closed terminal (SIGHUP) must stop the children too: they run in their own sessions.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
     try:
         # Own sessions: Ctrl-C reaches only us, and we stop the children in order.
         procs.append(subprocess.Popen([python, "-m", "sandbox", "serve", "--port", str(sandbox_port)],
@@ -105,8 +125,8 @@ def main() -> int:
         print(f"make run failed: {exc}", file=sys.stderr)
         return 1
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
         stop(procs)
         print("stopped.", flush=True)
 

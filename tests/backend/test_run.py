@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -84,7 +85,8 @@ def launcher(tmp_path):
         proc.wait()
 
 
-def test_launcher_prints_a_working_curl_and_stops_both_children_on_ctrl_c(launcher):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGHUP], ids=["ctrl-c", "terminal-closed"])
+def test_launcher_prints_a_working_curl_and_stops_both_children_on_ctrl_c(launcher, stop_signal):
     proc, backend_port, sandbox_port = launcher
     lines = read_until(proc, r"^curl ", timeout=100)
     printed = [line for line in lines if line.strip()]
@@ -100,7 +102,7 @@ def test_launcher_prints_a_working_curl_and_stops_both_children_on_ctrl_c(launch
     assert body["ticket_bound"] is True
     assert [m["learner"]["email"] for m in body["matches"]] == ["amelie.durand@example.fr"]
 
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(stop_signal)
     assert proc.wait(timeout=30) == 0
     deadline = time.monotonic() + 20
     while any(alive(pid) for pid in family) and time.monotonic() < deadline:
@@ -112,3 +114,22 @@ def test_make_run_lets_a_demo_export_finish_in_one_run_unless_told_otherwise():
     assert backend_env({}, 8001, 8000)["LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT"] == "700"
     chosen = {"LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT": "10"}
     assert backend_env(chosen, 8001, 8000)["LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT"] == "10"
+
+
+def test_make_run_points_the_ticket_page_at_its_own_backend_port():
+    assert backend_env({}, 18101, 18100)["LC_PAGE_BACKEND_URL"] == "http://127.0.0.1:18100"
+
+
+def test_make_run_refuses_to_start_on_a_port_something_else_answers(tmp_path):
+    with socket.socket() as squatter:  # an earlier make run, or any other server
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+        env.update({"LC_RUN_BACKEND_PORT": str(taken), "LC_RUN_SANDBOX_PORT": str(free_port()),
+                    "LC_DATABASE_URL": f"sqlite:///{tmp_path / 'audit.db'}"})
+        run = subprocess.run([sys.executable, "-m", "scripts.run"], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=60)
+    assert run.returncode == 1
+    assert f"backend port {taken} already in use" in run.stderr
+    assert "curl" not in run.stdout  # never a "ready" on someone else's answers
