@@ -1,7 +1,6 @@
 """Rules on the package's files: logos, translations, forbidden types and symlinks."""
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 import re
@@ -9,15 +8,17 @@ from pathlib import Path
 
 from apptools.png import png_size
 from apptools.problems import WHOLE_FILE, Problem
+from apptools.zcliignore import is_ignored, read_patterns, unsupported
 
 LOGOS = {"assets/logo.png": (320, 320), "assets/logo-small.png": (128, 128)}
 FORBIDDEN_SUFFIXES = (".sh", ".zip", ".gz", ".pdf", ".jar")
 TRANSLATION = re.compile(r"^[a-z]{2}(-[a-z0-9]{2,3})?\.json$")
 PUBLIC_KEYS = ("short_description", "long_description", "installation_instructions")
 # zcli packs the whole folder except what .zcliignore lists: these must never ride along.
+# name: (why, the .zcliignore line that really leaves it and everything under it out)
 MUST_IGNORE = {
-    "zcli.apps.config.json": "holds local settings and secrets",
-    "node_modules": "development files",
+    "zcli.apps.config.json": ("holds local settings and secrets", "zcli.apps.config.json"),
+    "node_modules": ("development files", "node_modules/**"),
 }
 
 
@@ -31,31 +32,16 @@ def walk(root: Path) -> list[str]:
     return sorted(found)
 
 
-def zcli_ignored(root: Path) -> list[str]:
-    """The patterns of root/.zcliignore (comments and blanks dropped), as zcli reads them."""
-    path = root / ".zcliignore"
-    if not path.is_file():
-        return []
-    lines = (line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
-    return [line.rstrip("/") for line in lines if line and not line.startswith("#")]
-
-
-def is_ignored(rel: str, patterns: list[str]) -> bool:
-    """True when rel or one of its parent folders matches a .zcliignore pattern."""
-    parts = rel.split("/")
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    return any(fnmatch.fnmatch(p, pat) or fnmatch.fnmatch(p, pat.removesuffix("/**"))
-               for p in prefixes for pat in patterns)
-
-
 def check_files(root: Path, paths: list[str]) -> list[Problem]:
     """Forbidden file types and symlinks anywhere zcli would pack; local files left unignored; logos."""
-    problems: list[Problem] = []
-    ignored = zcli_ignored(root)
-    paths = [rel for rel in paths if not is_ignored(rel, ignored)]
-    for name, why in MUST_IGNORE.items():
-        if name in paths:
-            problems.append(Problem(name, WHOLE_FILE, f"{why}: zcli would pack it, list it in .zcliignore"))
+    patterns = read_patterns(root)
+    problems = [Problem(".zcliignore", WHOLE_FILE, f"'{pattern}': only names, *, ? and ** are understood "
+                        "here (no negation, braces or classes)") for pattern in unsupported(patterns)]
+    paths = [rel for rel in paths if not is_ignored(rel, patterns, _is_dir(root / rel))]
+    for name, (why, pattern) in MUST_IGNORE.items():
+        if any(rel == name or rel.startswith(f"{name}/") for rel in paths):
+            message = f"{why}: zcli would pack it, list {pattern} in .zcliignore"
+            problems.append(Problem(name, WHOLE_FILE, message))
     for rel in paths:
         if (root / rel).is_symlink():
             problems.append(Problem(rel, WHOLE_FILE, "symlinks are not allowed in the package"))
@@ -73,6 +59,11 @@ def check_files(root: Path, paths: list[str]) -> list[Problem]:
         elif size != (width, height):
             problems.append(Problem(rel, WHOLE_FILE, f"is {size[0]}x{size[1]}, must be {width}x{height}"))
     return problems
+
+
+def _is_dir(path: Path) -> bool:
+    """A real folder (zcli tests a folder as `name/`; a link to one is tested as a file)."""
+    return path.is_dir() and not path.is_symlink()
 
 
 def check_translations(root: Path, manifest: dict) -> list[Problem]:

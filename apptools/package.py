@@ -51,7 +51,8 @@ def assemble(source: Path, target: Path, host: str | None) -> None:
         # symlinks=True keeps a link a link, so the validator sees (and refuses) it
         shutil.copytree(source / "zendesk-app" / part, target / part, symlinks=True)
     # make zcli-server writes its settings (with the secret) here: zcli apps:package must skip them
-    (target / ".zcliignore").write_text("".join(f"{name}\n" for name in MUST_IGNORE), encoding="utf-8")
+    lines = "".join(f"{pattern}\n" for _, pattern in MUST_IGNORE.values())
+    (target / ".zcliignore").write_text(lines, encoding="utf-8")
 
 
 def is_source_layout(folder: Path) -> bool:

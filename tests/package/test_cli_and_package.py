@@ -49,7 +49,7 @@ def test_package_builds_app_folder_and_zip(tmp_path, capsys):
     assert not any(n.startswith(("node_modules", "zendesk-app", "tests", ".")) for n in names)
     # zcli apps:package of dist/app must skip the settings make zcli-server writes there
     ignored = (out / "app" / ".zcliignore").read_text(encoding="utf-8").split()
-    assert ignored == ["zcli.apps.config.json", "node_modules"]
+    assert ignored == ["zcli.apps.config.json", "node_modules/**"]
     assert main(["validate", str(out / "app")]) == 0
 
 

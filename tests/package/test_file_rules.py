@@ -117,7 +117,7 @@ def test_zcli_settings_must_be_ignored_or_zcli_would_pack_the_secret(app):
     (app.root / "zcli.apps.config.json").write_text('{"parameters": {}}', encoding="utf-8")
     assert app.problems() == [
         "zcli.apps.config.json: -: holds local settings and secrets: zcli would pack it, "
-        "list it in .zcliignore"]
+        "list zcli.apps.config.json in .zcliignore"]
     (app.root / ".zcliignore").write_text("# local only\nzcli.apps.config.json\n", encoding="utf-8")
     assert app.problems() == []
 
@@ -127,7 +127,7 @@ def test_node_modules_must_be_ignored_and_its_files_count_until_it_is(app):
     (app.root / "node_modules" / "pkg").mkdir(parents=True)
     (app.root / "node_modules" / "pkg" / "install.sh").write_text("echo", encoding="utf-8")
     assert app.problems() == [
-        "node_modules: -: development files: zcli would pack it, list it in .zcliignore",
+        "node_modules: -: development files: zcli would pack it, list node_modules/** in .zcliignore",
         "node_modules/pkg/install.sh: -: this file type is not allowed in the package",
     ]
     (app.root / ".zcliignore").write_text("node_modules/**\n", encoding="utf-8")
