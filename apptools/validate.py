@@ -19,11 +19,15 @@ def validate(root: Path) -> list[Problem]:
     if not manifest_path.is_file():
         problems.append(Problem("manifest.json", WHOLE_FILE, "required file is missing"))
     else:
+        duplicates: list[str] = []
         try:
-            loaded = json.loads(manifest_path.read_text(encoding="utf-8"))
+            text = manifest_path.read_text(encoding="utf-8")
+            loaded = json.loads(text, object_pairs_hook=_keep(duplicates))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             problems.append(Problem("manifest.json", WHOLE_FILE, f"not valid JSON ({exc})"))
         else:
+            # Zendesk refuses a manifest naming a key twice in any object (Python would keep the last)
+            problems += [Problem("manifest.json", WHOLE_FILE, f'duplicate key "{key}"') for key in duplicates]
             if isinstance(loaded, dict):
                 manifest = loaded
                 problems += check_manifest(manifest, root)
@@ -31,3 +35,15 @@ def validate(root: Path) -> list[Problem]:
                 problems.append(Problem("manifest.json", WHOLE_FILE, "must be a JSON object"))
     problems += check_translations(root, manifest)
     return sorted(set(problems))
+
+
+def _keep(duplicates: list[str]):
+    """An object_pairs_hook building dicts and noting every key met twice in one object."""
+    def hook(pairs: list[tuple[str, object]]) -> dict:
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                duplicates.append(key)
+            seen.add(key)
+        return dict(pairs)
+    return hook

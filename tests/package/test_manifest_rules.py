@@ -125,3 +125,12 @@ def test_every_problem_is_listed_at_once(app):
         "manifest.json: frameworkVersion: must be one of 2.0",
         "manifest.json: name: required field is missing",
     ]
+
+
+def test_a_key_named_twice_is_refused_in_any_object(app):
+    # json would keep the last value; Zendesk refuses the manifest
+    text = (app.root / "manifest.json").read_text(encoding="utf-8")
+    text = text.replace("{", '{"name": "Old", ', 1).replace('"author": {', '"author": {"email": "a@b.c", ')
+    (app.root / "manifest.json").write_text(text, encoding="utf-8")
+    assert app.problems() == ['manifest.json: -: duplicate key "email"',
+                              'manifest.json: -: duplicate key "name"']
