@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from apptools.file_rules import check_files, check_translations, walk
+from apptools.file_rules import check_files, walk
 from apptools.manifest_rules import check_manifest
 from apptools.problems import WHOLE_FILE, Problem
+from apptools.translation_rules import check_translations
 
 
 def validate(root: Path) -> list[Problem]:
