@@ -12,7 +12,7 @@ PUBLIC_KEYS = ("short_description", "long_description", "installation_instructio
 
 
 def check_translations(root: Path, manifest: dict) -> list[Problem]:
-    """translations/*.json are JSON objects named by locale; en.json names the app and every parameter."""
+    """translations/*.json are JSON objects named by locale, their parameters labelled; en.json names all."""
     problems: list[Problem] = []
     folder = root / "translations"
     loaded: dict[str, object] = {}
@@ -32,12 +32,22 @@ def check_translations(root: Path, manifest: dict) -> list[Problem]:
             problems.append(Problem(rel, "app", "must be a JSON object with an 'app' object"))
             continue
         loaded[path.name] = data
+        problems += _labels(rel, data["app"])
     if not (folder / "en.json").is_file():
         return [*problems, Problem("translations/en.json", WHOLE_FILE, "required file is missing")]
     app = loaded.get("en.json", {}).get("app") if "en.json" in loaded else None
     if isinstance(app, dict):
         problems += _english_keys(app, manifest)
     return problems
+
+
+def _labels(rel: str, app: dict) -> list[Problem]:
+    """Every parameter a translation file lists carries a label: Zendesk checks each file, not only en."""
+    entries = app.get("parameters")
+    if not isinstance(entries, dict):
+        return []
+    return [Problem(rel, f"app.parameters.{name}.label", "required key is missing")
+            for name, entry in entries.items() if not isinstance(entry, dict) or "label" not in entry]
 
 
 def _english_keys(app: dict, manifest: dict) -> list[Problem]:

@@ -49,6 +49,14 @@ def test_every_parameter_needs_a_label(app):
     assert app.problems() == ["translations/en.json: app.parameters.mask_pii.label: required key is missing"]
 
 
+def test_every_translation_file_labels_the_parameters_it_lists(app):
+    path = app.root / "translations" / "fr.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["app"]["parameters"]["mask_pii"]["label"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert app.problems() == ["translations/fr.json: app.parameters.mask_pii.label: required key is missing"]
+
+
 def test_public_apps_need_descriptions_and_instructions(app):
     data = _en(app)
     for key in ("short_description", "description", "installation_instructions"):
