@@ -7,10 +7,10 @@ from urllib.parse import urlparse
 
 from apptools.parameter_rules import check_parameters
 from apptools.problems import Problem
+from apptools.translation_rules import LOCALE
 
 M = "manifest.json"
 FRAMEWORK_VERSIONS = ("2.0",)
-LOCALE = re.compile(r"^[a-z]{2}(-[a-z0-9]{2,3})?$")
 LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 HOST = re.compile(rf"^(\*\.)?{LABEL}(\.{LABEL})*$", re.I)
 LOCATIONS = {

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from apptools.problems import WHOLE_FILE, Problem
 
-TRANSLATION = re.compile(r"^[a-z]{2}(-[a-z0-9]{2,3})?\.json$")
+# Zendesk's pattern: 2-3 lowercase letters, then optionally '-' and 2-3 word characters (fil, pt-BR, es-419)
+LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9_]{2,3})?\Z")
 PUBLIC_KEYS = ("short_description", "long_description", "installation_instructions")
 
 
@@ -20,7 +21,7 @@ def check_translations(root: Path, manifest: dict) -> list[Problem]:
         rel = f"translations/{path.name}"
         if not path.is_file() or path.is_symlink():
             continue
-        if not TRANSLATION.match(path.name):
+        if path.suffix != ".json" or not LOCALE.match(path.stem):
             problems.append(Problem(rel, WHOLE_FILE, "name must be a locale, e.g. en.json or zh-cn.json"))
             continue
         try:

@@ -84,6 +84,12 @@ def test_translation_files_are_named_by_locale(app):
         "translations/French.json: -: name must be a locale, e.g. en.json or zh-cn.json"]
 
 
+@pytest.mark.parametrize("name", ["fil.json", "pt-BR.json"])
+def test_translation_files_take_the_locale_names_zendesk_takes(app, name):
+    (app.root / "translations" / name).write_text('{"app": {}}', encoding="utf-8")
+    assert app.problems() == []
+
+
 @pytest.mark.parametrize(("name", "size"), [("logo.png", 320), ("logo-small.png", 128)])
 def test_logos_are_required(app, name, size):
     (app.root / "assets" / name).unlink()

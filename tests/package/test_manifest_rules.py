@@ -60,6 +60,12 @@ def test_default_locale_must_look_like_a_locale(app):
     assert app.problems() == ["manifest.json: defaultLocale: 'English' is not a locale like en or pt-br"]
 
 
+def test_default_locale_may_have_three_letters(app):
+    (app.root / "translations" / "fil.json").write_text('{"app": {"name": "LC"}}', encoding="utf-8")
+    app.edit_manifest(defaultLocale="fil")
+    assert app.problems() == []
+
+
 def _location(app, url, **extra):
     app.edit_manifest(location={"support": {"ticket_sidebar": {"url": url, **extra}}})
     return app.problems()
