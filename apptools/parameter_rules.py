@@ -8,7 +8,9 @@ from apptools.problems import Problem
 
 M = "manifest.json"
 TYPES = ("text", "checkbox", "url", "number", "multiline", "hidden", "oauth")
-SCOPES = ("jwt_secret_key", "header", "body", "url")
+# Zendesk's list: where the proxy may put a secure setting
+SCOPES = ("jwt_secret_key", "header", "body", "url", "jwt_claim",
+          "basic_auth_username", "basic_auth_password")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SECRET_WORDS = re.compile(r"token|key|secret|pwd|password", re.I)
 

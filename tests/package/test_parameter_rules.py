@@ -77,7 +77,13 @@ def test_unknown_scope(app):
     app.set_parameters(URL, {**SECRET, "scopes": ["jwt_secret_key", "cookie"]})
     assert app.problems() == [
         "manifest.json: parameters.shared_secret.scopes: unknown scope 'cookie' "
-        "(known: jwt_secret_key, header, body, url)"]
+        "(known: jwt_secret_key, header, body, url, jwt_claim, basic_auth_username, basic_auth_password)"]
+
+
+def test_every_scope_zendesk_knows_is_accepted(app):
+    scopes = ["jwt_claim", "basic_auth_username", "basic_auth_password"]
+    app.set_parameters(URL, {**SECRET, "scopes": ["jwt_secret_key", *scopes]})
+    assert app.problems() == []
 
 
 def test_secure_parameter_cannot_have_a_default(app):
