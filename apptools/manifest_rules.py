@@ -13,11 +13,14 @@ M = "manifest.json"
 FRAMEWORK_VERSIONS = ("2.0",)
 LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 HOST = re.compile(rf"^(\*\.)?{LABEL}(\.{LABEL})*$", re.I)
+# Zendesk's products and locations (not custom_object_record_sidebar: refused unless an option allows it)
 LOCATIONS = {
     "support": {"ticket_sidebar", "new_ticket_sidebar", "user_sidebar", "organization_sidebar", "top_bar",
-                "nav_bar", "background", "modal", "ticket_editor"},
+                "nav_bar", "system_top_bar", "background", "modal", "ticket_editor"},
     "chat": {"chat_sidebar", "background"},
-    "sell": {"deal_card", "person_card", "company_card", "lead_card", "top_bar", "background"},
+    "standalone_chat": {"nav_bar", "system_top_bar"},
+    "sell": {"deal_card", "person_card", "company_card", "lead_card", "top_bar", "background", "modal",
+             "dashboard", "note_editor", "call_log_editor", "email_editor", "visit_editor"},
 }
 
 

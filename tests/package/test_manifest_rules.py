@@ -107,6 +107,15 @@ def test_unknown_location_and_product(app):
     ]
 
 
+@pytest.mark.parametrize(("product", "place"), [("support", "system_top_bar"), ("standalone_chat", "nav_bar"),
+                                                 ("sell", "dashboard")])
+def test_every_location_zendesk_knows_is_accepted(app, product, place):
+    location = app.manifest["location"]
+    location.setdefault(product, {})[place] = {"url": "assets/iframe.html"}
+    app.edit_manifest(location=location)
+    assert app.problems() == []
+
+
 def test_secure_settings_need_a_domain_whitelist(app):
     app.edit_manifest(domainWhitelist=None)
     assert app.problems() == [
