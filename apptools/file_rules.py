@@ -4,12 +4,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from apptools.file_types import refused_type
 from apptools.png import png_size
 from apptools.problems import WHOLE_FILE, Problem
 from apptools.zcliignore import is_ignored, read_patterns, unsupported
 
 LOGOS = {"assets/logo.png": (320, 320), "assets/logo-small.png": (128, 128)}
-FORBIDDEN_SUFFIXES = (".sh", ".zip", ".gz", ".pdf", ".jar")
 # zcli packs the whole folder except what .zcliignore lists: these must never ride along.
 # name: (why, the .zcliignore line that really leaves it and everything under it out)
 MUST_IGNORE = {
@@ -41,8 +41,8 @@ def check_files(root: Path, paths: list[str]) -> list[Problem]:
     for rel in paths:
         if (root / rel).is_symlink():
             problems.append(Problem(rel, WHOLE_FILE, "symlinks are not allowed in the package"))
-        elif rel.lower().endswith(FORBIDDEN_SUFFIXES):
-            problems.append(Problem(rel, WHOLE_FILE, "this file type is not allowed in the package"))
+        elif (root / rel).is_file() and (why := refused_type(root, rel)):
+            problems.append(Problem(rel, WHOLE_FILE, why))
     for rel, (width, height) in LOGOS.items():
         path = root / rel
         if not path.is_file() or path.is_symlink():

@@ -107,10 +107,24 @@ def test_logo_must_be_a_png(app):
     assert app.problems() == ["assets/logo-small.png: -: is not a PNG image"]
 
 
-@pytest.mark.parametrize("suffix", [".sh", ".zip", ".gz", ".pdf", ".jar"])
+@pytest.mark.parametrize("suffix", [".sh", ".zip", ".gz", ".pdf", ".jar", ".rar", ".gzip", ".doc", ".docx",
+                                    ".avi", ".bin", ".bz", ".bz2", ".csh", ".mp3", ".mpeg", ".odt", ".pptx",
+                                    ".ppt", ".xls", ".xlsx", ".7z"])
 def test_forbidden_file_types(app, suffix):
     (app.root / "assets" / f"extra{suffix}").write_bytes(b"x")
     assert app.problems() == [f"assets/extra{suffix}: -: this file type is not allowed in the package"]
+
+
+CONTENTS = [(b"\x1f\x8b\x08\x00", "gzip data"), (b"PK\x03\x04", "a zip archive"), (b"%PDF-1.7", "a PDF"),
+            (b"ID3\x04", "MPEG audio"), (b"\x00\x00\x01\xba", "MPEG video")]
+
+
+@pytest.mark.parametrize(("head", "kind"), CONTENTS)
+def test_forbidden_content_under_any_name(app, head, kind):
+    # Zendesk sniffs the content too: a gzipped bundle named .js is refused like a .gz
+    (app.root / "assets" / "vendor.js").write_bytes(head + b"\x00" * 32)
+    assert app.problems() == [
+        f"assets/vendor.js: -: content is {kind}: this file type is not allowed in the package"]
 
 
 def test_symlinks_are_refused(app):
