@@ -38,11 +38,18 @@ var/zaf_sdk.js: scripts/build_sdk.mjs $(NODE_STAMP)
 bench: setup
 	$(PY) -m bench
 
-BACKEND_HOST ?= 127.0.0.1
+# The zip whitelists BACKEND_HOST only: no default, a loopback one would fail every lookup once uploaded.
+ifneq ($(filter package,$(MAKECMDGOALS)),)
+ifeq ($(strip $(BACKEND_HOST)),)
+$(error make package needs BACKEND_HOST, the backend's public host name: make package BACKEND_HOST=lc.example.com)
+endif
+endif
 package: $(PY_STAMP) $(NODE_STAMP)
 	$(PY) -m apptools package --backend-host $(BACKEND_HOST) --out dist
 
-zcli-server: package $(NODE_STAMP)
+# A build for this machine only (zcli apps:server): BACKEND_HOST defaults to 127.0.0.1 here.
+zcli-server: $(PY_STAMP) $(NODE_STAMP)
+	$(PY) -m apptools package --backend-host $(or $(BACKEND_HOST),127.0.0.1) --allow-loopback --out dist
 	$(PY) -m apptools zcli-server --app dist/app
 
 clean:

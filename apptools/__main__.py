@@ -1,4 +1,5 @@
-"""Command line: `python -m apptools validate [DIR] | package --backend-host HOST | zcli-server`."""
+"""Command line: `python -m apptools validate [DIR] | package --backend-host HOST [--allow-loopback] |
+zcli-server`."""
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     pack = sub.add_parser("package", help="validate and assemble dist/app and the zip")
     pack.add_argument("--backend-host", required=True, help="host name put in domainWhitelist")
     pack.add_argument("--out", type=Path, default=Path("dist"))
+    pack.add_argument("--allow-loopback", action="store_true", help="accept localhost/127.0.0.1 as the "
+                      "backend host (a build for zcli apps:server only: Zendesk could not reach it)")
     dev = sub.add_parser("zcli-server", help="write zcli.apps.config.json, then run zcli apps:server")
     dev.add_argument("--app", type=Path, default=Path("dist/app"))
     dev.add_argument("--port", type=int, default=4567)
@@ -54,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return run_validate(args.dir)
     try:
-        problems, zip_path = package(args.backend_host, args.out)
+        problems, zip_path = package(args.backend_host, args.out, allow_loopback=args.allow_loopback)
     except UsageError as exc:
         print(f"apptools: {exc}", file=sys.stderr)
         return 2

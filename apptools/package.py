@@ -1,6 +1,7 @@
 """Assemble dist/app (manifest with the backend host whitelisted, assets, translations) and its zip."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import shutil
 import subprocess
@@ -22,12 +23,32 @@ class UsageError(ValueError):
     """The packager was called with arguments it cannot use."""
 
 
-def check_host(host: str) -> str:
-    """The backend host for domainWhitelist: a bare host name or IP, no scheme, port or path."""
+def check_host(host: str, allow_loopback: bool = False) -> str:
+    """The backend host for domainWhitelist: a bare host name or IP, no scheme, port or path.
+
+    A loopback host is refused unless allowed: a zip whitelisting only this machine would make Zendesk's
+    proxy refuse every lookup (domain_not_whitelisted) once an admin uploads it.
+    """
     host = host.strip()
     if "://" in host or "/" in host or ":" in host or not HOST.match(host):
         raise UsageError(f"--backend-host must be a host name such as lc.example.com, not {host!r}")
-    return host.lower()
+    host = host.lower()
+    if is_loopback(host) and not allow_loopback:
+        raise UsageError(f"--backend-host {host} is this machine: Zendesk would refuse every lookup from the "
+                         "uploaded app (domain_not_whitelisted); give the backend's public host name, e.g. "
+                         "lc.example.com, or --allow-loopback for a local zcli apps:server build")
+    return host
+
+
+def is_loopback(host: str) -> bool:
+    """localhost, *.localhost, 127.0.0.0/8 or 0.0.0.0: reachable from this machine only."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def assemble(source: Path, target: Path, host: str | None) -> None:
@@ -98,9 +119,10 @@ def write_zip(app_dir: Path, zip_path: Path) -> int:
     return len(files)
 
 
-def package(host: str, out: Path, source: Path = ROOT) -> tuple[list[Problem], Path | None]:
+def package(host: str, out: Path, source: Path = ROOT,
+            allow_loopback: bool = False) -> tuple[list[Problem], Path | None]:
     """Validate then publish out/app and out/learner-context-<version>.zip; problems mean nothing changed."""
-    host = check_host(host)
+    host = check_host(host, allow_loopback)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".staging-") as tmp:
         staged = Path(tmp) / "app"

@@ -54,7 +54,7 @@ def _get(url: str) -> tuple[int, bytes]:
 
 @pytest.mark.skipif(not (ROOT / "node_modules" / ".bin" / "zcli").exists(), reason="npm install not run")
 def test_zcli_apps_server_serves_the_package_offline_without_prompting(tmp_path):
-    problems, _ = package("127.0.0.1", tmp_path / "dist")
+    problems, _ = package("127.0.0.1", tmp_path / "dist", allow_loopback=True)
     assert problems == []
     app_dir = tmp_path / "dist" / "app"
     write_config(app_dir, {})
