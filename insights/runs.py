@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 
 class AlreadyRunning(Exception):
@@ -41,6 +41,19 @@ def _advisory_lock(engine: Engine, job: str) -> Iterator[None]:
             conn.commit()
     finally:
         conn.close()
+
+
+def hold_upgrade_lock(conn: Connection) -> None:
+    """Begin conn's transaction holding the warehouse's lock for changing its tables, until it ends.
+
+    Any run may bring the tables up to date (creating them, adding columns), whatever job it runs and
+    whichever job lock it holds, so two at once must take turns: the second then finds the work done.
+    """
+    if conn.dialect.name == "postgresql":  # a transaction-level advisory lock: released at commit/rollback
+        key = advisory_key("upgrade", conn.execute(text("SELECT current_schema()")).scalar_one() or "")
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+    elif conn.dialect.name == "sqlite":  # the write lock up front, waiting up to the busy timeout
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @contextmanager

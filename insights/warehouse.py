@@ -121,7 +121,6 @@ def create_all(engine: Engine) -> None:
     """Create any missing table and bring tables of earlier versions up to date (safe on every run)."""
     from insights.migrate import upgrade  # it needs these tables: imported here to avoid a cycle
 
-    metadata.create_all(engine)
     upgrade(engine, metadata)
 
 

@@ -1,6 +1,10 @@
 """The warehouse's tables on SQLite and PostgreSQL: Zendesk's long strings, upgrades, refused writes."""
 from __future__ import annotations
 
+import threading
+import time
+import uuid
+
 import pytest
 from sqlalchemy import inspect, select, text
 
@@ -75,6 +79,72 @@ def test_columns_added_since_a_warehouse_was_created_are_added_on_the_next_run(w
             assert "reached" in {c["name"] for c in inspect(conn).get_columns("export_state")}
     finally:
         engine.dispose()
+
+
+def blocking_writer(engine, missing: str):  # noqa: ANN001, ANN201
+    """A connection in the middle of a write transaction that the upgrade must wait for."""
+    holder = engine.connect()
+    if engine.dialect.name == "sqlite":
+        holder.exec_driver_sql("BEGIN IMMEDIATE")  # SQLite has one writer at a time
+    elif missing == "table":  # an uncommitted CREATE TABLE makes every other one wait on its outcome
+        holder.execute(text("CREATE TABLE alert_state (key TEXT)"))
+    else:
+        holder.execute(text("LOCK TABLE export_state IN ACCESS EXCLUSIVE MODE"))
+    return holder
+
+
+def waiting_on_locks(engine, name: str) -> int:  # noqa: ANN001
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :n "
+                                 "AND wait_event_type = 'Lock'"), {"n": name}).scalar_one()
+
+
+@pytest.mark.parametrize("missing", ["table", "columns"])
+def test_two_runs_upgrading_one_warehouse_at_once_both_succeed(warehouse_url, missing):
+    engine = warehouse.engine_for(warehouse_url)
+    postgres = engine.dialect.name == "postgresql"
+    name = f"upgrade-{uuid.uuid4().hex[:8]}"
+    runs = [warehouse.engine_for(f"{warehouse_url}&application_name={name}" if postgres else warehouse_url)
+            for _ in range(2)]
+    outcomes: list[str] = []
+
+    def run(run_engine) -> None:  # noqa: ANN001
+        try:
+            warehouse.create_all(run_engine)
+            outcomes.append("ok")
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test compares
+            outcomes.append(f"{type(exc).__name__}: {exc}".splitlines()[0])
+
+    try:
+        warehouse.create_all(engine)
+        with engine.begin() as conn:  # the warehouse as an earlier version left it
+            if missing == "table":
+                conn.execute(text("DROP TABLE alert_state"))
+            else:
+                conn.execute(text("ALTER TABLE export_state DROP COLUMN reached"))
+                conn.execute(text("ALTER TABLE export_state DROP COLUMN backfill_from"))
+        holder = blocking_writer(engine, missing)
+        threads = [threading.Thread(target=run, args=(e,)) for e in runs]
+        for t in threads:
+            t.start()
+        if postgres:  # both runs have got as far as they can before the writer is done
+            deadline = time.monotonic() + 10
+            while waiting_on_locks(engine, name) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+        else:  # nothing shows an SQLite connection waiting: give both runs ample time to get there
+            time.sleep(1.5)
+        holder.rollback()
+        holder.close()
+        for t in threads:
+            t.join(60)
+        assert outcomes == ["ok", "ok"]
+        with engine.connect() as conn:
+            columns = [c["name"] for c in inspect(conn).get_columns("export_state")]
+            assert columns.count("reached") == 1 and columns.count("backfill_from") == 1
+            assert inspect(conn).has_table("alert_state")
+    finally:
+        for e in (engine, *runs):
+            e.dispose()
 
 
 @pytest.fixture(params=["not-a-warehouse-url", "not-a-database-file", "missing-schema"])
