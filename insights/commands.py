@@ -30,15 +30,23 @@ def open_warehouse(settings: config.Settings):  # noqa: ANN201 - an SQLAlchemy E
         warehouse.create_all(engine)
     except (OperationalError, InterfaceError):
         raise  # the server is down or unreachable: exit 3, the next run may find it
-    except DBAPIError as exc:  # it answers, but is no warehouse: not a database file, no such schema
+    except DBAPIError as exc:
         engine.dispose()
-        hint = " (no schema of its search_path exists: create it)" if _sqlstate(exc) == "3F000" else ""
+        hint = _no_warehouse(exc)
+        if hint is None:
+            raise  # a warehouse that refuses to be brought up to date: a failure (exit 1), not a usage error
         raise Usage(f"LC_WAREHOUSE_URL does not lead to a usable warehouse{hint}: {db_problem(exc)}") from exc
     return engine
 
 
-def _sqlstate(exc: DBAPIError) -> str | None:
-    return getattr(exc.orig, "sqlstate", None)
+def _no_warehouse(exc: DBAPIError) -> str | None:
+    """The hint when the URL leads to something that is no warehouse at all (no such schema, not a database
+    file), None when the error came from a usable warehouse."""
+    if getattr(exc.orig, "sqlstate", None) == "3F000":  # invalid_schema_name: no search_path schema exists
+        return " (no schema of its search_path exists: create it)"
+    if getattr(exc.orig, "sqlite_errorname", None) == "SQLITE_NOTADB":
+        return ""
+    return None
 
 
 def locked(job: Callable[[config.Settings, argparse.Namespace], int]) -> Callable[..., int]:

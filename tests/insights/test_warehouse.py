@@ -68,6 +68,22 @@ def test_a_write_the_warehouse_refuses_exits_1_with_one_line(sandbox, pg_warehou
     assert "CheckViolation (SQLSTATE 23514)" in line and "INSERT" not in line
 
 
+@pytest.mark.postgres
+def test_an_upgrade_the_warehouse_refuses_exits_1_not_as_a_usage_error(sandbox, pg_warehouse, tmp_path):
+    engine = warehouse.engine_for(pg_warehouse)
+    warehouse.create_all(engine)
+    with engine.begin() as conn:  # an old VARCHAR column, and an analyst's view that depends on it
+        conn.execute(text("ALTER TABLE tickets ALTER COLUMN channel TYPE VARCHAR(32)"))
+        conn.execute(text("CREATE VIEW ticket_channels AS SELECT id, channel FROM tickets"))
+    engine.dispose()
+    env = cli_env(sandbox.url, pg_warehouse)
+    result = run_cli("report", "--week", "2026-W46", "--out", str(tmp_path), env=env)
+    assert result.returncode == 1, result.stderr
+    [line] = [ln for ln in result.stderr.splitlines() if " ERROR " in ln or "usage" in ln]
+    assert "FeatureNotSupported (SQLSTATE 0A000)" in line and "LC_WAREHOUSE_URL" not in line
+    assert "Traceback" not in result.stderr
+
+
 def test_columns_added_since_a_warehouse_was_created_are_added_on_the_next_run(warehouse_url):
     engine = warehouse.engine_for(warehouse_url)
     try:
