@@ -12,7 +12,7 @@ from tqdm import tqdm
 from zenpy import Zenpy
 
 from insights import rows
-from insights.streams import MIN_AGE_S, RATING_LOOKBACK, coverage, epoch, usable_start
+from insights.streams import MIN_AGE_S, RATING_LOOKBACK, coverage, epoch, joined, usable_start
 from insights.warehouse import (
     agents,
     comment_events,
@@ -88,7 +88,7 @@ class Exporter:
         with self.engine.connect() as conn:
             previous = get_state(conn, "tickets")
         pages = state["pages"] if state else 0
-        covered = coverage(previous, state, start)
+        covered, pending = coverage(previous, state, start)
         reached = state["reached"] if state else None
         params: dict = {"per_page": self.page_size, "include": "metric_sets"}
         if state and state["cursor"]:
@@ -106,12 +106,13 @@ class Exporter:
                 done = bool(page.get("end_of_stream"))
                 if done:  # every change is in but those of the minute before the request, held back
                     reached = furthest(reached, asked_at - timedelta(seconds=MIN_AGE_S))
+                covered, pending = joined(covered, pending, reached)
                 pages += 1
                 with self.engine.begin() as conn:
                     upsert(conn, tickets, ticket_rows)
                     upsert(conn, ticket_metrics, metric_rows)
                     save_state(conn, "tickets", cursor, pages=pages, done=done, since=covered,
-                               reached=reached)
+                               reached=reached, pending_since=pending)
                 self.summary.pages += 1
                 self._count("tickets", len(ticket_rows))
                 self._count("metric sets", len(metric_rows))

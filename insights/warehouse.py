@@ -87,6 +87,7 @@ export_state = Table(
     Column("since", DateTime),  # the stream holds every change from this time on (coverage start)
     Column("reached", DateTime),  # ... up to this position in the stream (not the wall clock of the save)
     Column("backfill_from", DateTime),  # an --since this stream has not started yet (a run stopped before it)
+    Column("pending_since", DateTime),  # start of a back-fill from before since: since once reached >= since
     Column("updated_at", DateTime),
 )
 alert_state = Table(
@@ -151,11 +152,12 @@ def get_state(conn: Connection, stream: str) -> dict | None:
 
 
 def save_state(conn: Connection, stream: str, cursor: str | None, *, pages: int, done: bool,
-               since: datetime | None = None, reached: datetime | None = None) -> None:
+               since: datetime | None = None, reached: datetime | None = None,
+               pending_since: datetime | None = None) -> None:
     """Record where a stream stands; call inside the transaction that wrote the page's rows."""
     upsert(conn, export_state, [{"stream": stream, "cursor": cursor, "pages": pages, "done": done,
                                  "since": since, "reached": reached, "backfill_from": None,
-                                 "updated_at": utcnow()}])
+                                 "pending_since": pending_since, "updated_at": utcnow()}])
 
 
 def request_backfill(conn: Connection, stream: str, since: datetime) -> None:

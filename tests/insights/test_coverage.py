@@ -63,3 +63,25 @@ def test_a_back_fill_from_before_where_the_run_got_joins_its_coverage(clean_sand
     first, reached = stopped_run
     export_tickets(warehouse_url, clean_sandbox.url, reached - timedelta(hours=1), page_size=1000)
     assert saved(warehouse_url)["since"] == first
+
+
+def test_a_back_fill_from_before_the_coverage_claims_its_start_only_once_it_has_joined_it(clean_sandbox,
+                                                                                          warehouse_url):
+    covered = (now() - timedelta(days=2)).replace(microsecond=0)
+    export_tickets(warehouse_url, clean_sandbox.url, covered, page_size=1000)
+    assert saved(warehouse_url)["done"] and saved(warehouse_url)["since"] == covered
+    back = (now() - timedelta(days=10)).replace(microsecond=0)
+    limit_url = f"{clean_sandbox.url}/_sandbox/zendesk/rate-limit"
+    usual = requests.get(limit_url, timeout=5).json()["per_minute"]
+    requests.put(limit_url, json={"per_minute": 3}, timeout=5)
+    try:
+        with pytest.raises(ZendeskUnavailable, match="rate limited"):
+            export_tickets(warehouse_url, clean_sandbox.url, back, page_size=100)
+    finally:
+        requests.put(limit_url, json={"per_minute": usual}, timeout=5)
+    state = saved(warehouse_url)
+    assert state["pages"] == 3 and not state["done"] and state["reached"] < covered - timedelta(days=3)
+    assert state["since"] == covered  # not 10 days ago: the back-fill has not read days 7 to 2 yet
+    export_tickets(warehouse_url, clean_sandbox.url, None, page_size=1000)  # the next run finishes it
+    state = saved(warehouse_url)
+    assert state["done"] and state["since"] == back

@@ -5,7 +5,7 @@ import time
 from datetime import UTC, datetime
 
 from insights import rows
-from insights.streams import coverage, epoch, usable_start
+from insights.streams import coverage, epoch, joined, usable_start
 from insights.zendesk import retry_after_seconds
 
 
@@ -53,12 +53,12 @@ def test_a_start_time_under_a_minute_old_is_moved_back():
 
 def test_coverage_starts_at_the_first_run_and_stays_on_resume():
     jan, feb, mar = datetime(2026, 1, 1), datetime(2026, 2, 1), datetime(2026, 3, 1)
-    assert coverage(None, None, epoch(feb)) == feb
-    assert coverage({"since": jan}, {"since": jan}, 0) == jan
+    assert coverage(None, None, epoch(feb)) == (feb, None)
+    assert coverage({"since": jan}, {"since": jan}, 0) == (jan, None)
     # a back-fill from before where the last run's stream got joins up with what that run covered
-    assert coverage({"since": jan, "reached": mar, "updated_at": mar}, None, epoch(feb)) == jan
+    assert coverage({"since": jan, "reached": mar, "updated_at": mar}, None, epoch(feb)) == (jan, None)
     # a "back-fill" starting after the last run stopped leaves a gap: only the new start counts
-    assert coverage({"since": jan, "reached": feb, "updated_at": feb}, None, epoch(mar)) == mar
+    assert coverage({"since": jan, "reached": feb, "updated_at": feb}, None, epoch(mar)) == (mar, None)
 
 
 def test_coverage_joins_by_the_streams_position_not_by_when_its_last_page_was_saved():
@@ -66,9 +66,24 @@ def test_coverage_joins_by_the_streams_position_not_by_when_its_last_page_was_sa
     # a run from September stopped (exit 3) on 24 November after reaching only 8 September
     unfinished = {"since": sep, "reached": datetime(2026, 9, 8), "updated_at": datetime(2026, 11, 24),
                   "done": False}
-    assert coverage(unfinished, None, epoch(nov)) == nov
+    assert coverage(unfinished, None, epoch(nov)) == (nov, None)
     # a state saved before positions were recorded: a finished run reached its last save (less a minute) ...
     legacy = {"since": sep, "reached": None, "updated_at": nov}
-    assert coverage({**legacy, "done": True}, None, epoch(oct_)) == sep
+    assert coverage({**legacy, "done": True}, None, epoch(oct_)) == (sep, None)
     # ... an unfinished one may have got anywhere: nothing joins it
-    assert coverage({**legacy, "done": False}, None, epoch(oct_)) == oct_
+    assert coverage({**legacy, "done": False}, None, epoch(oct_)) == (oct_, None)
+
+
+def test_a_back_fill_from_before_the_coverage_counts_from_its_start_once_it_has_read_up_to_it():
+    aug, sep, oct_, nov = (datetime(2026, m, 1) for m in (8, 9, 10, 11))
+    finished = {"since": oct_, "reached": nov, "updated_at": nov, "done": True}
+    assert coverage(finished, None, epoch(sep)) == (oct_, sep)  # October stays until September is read
+    assert joined(oct_, sep, datetime(2026, 9, 20)) == (oct_, sep)
+    assert joined(oct_, sep, oct_) == (sep, None)
+    assert coverage(finished, {"since": oct_, "pending_since": sep}, 0) == (oct_, sep)  # resumed: pending
+    # another back-fill while the first is under way (it has read 1 to 20 September)
+    under_way = {"since": oct_, "reached": datetime(2026, 9, 20), "pending_since": sep, "done": False}
+    assert coverage(under_way, None, epoch(aug)) == (oct_, aug)
+    assert coverage(under_way, None, epoch(datetime(2026, 9, 10))) == (oct_, sep)  # it extends what was read
+    assert coverage(under_way, None, epoch(datetime(2026, 9, 25))) == (oct_, datetime(2026, 9, 25))
+    assert joined(oct_, None, nov) == (oct_, None)  # nothing pending: nothing changes
