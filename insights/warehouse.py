@@ -161,12 +161,16 @@ def save_state(conn: Connection, stream: str, cursor: str | None, *, pages: int,
 
 
 def request_backfill(conn: Connection, stream: str, since: datetime) -> None:
-    """Make stream start again from since on its next page (kept until a page of it commits)."""
-    if get_state(conn, stream) is None:
+    """Make stream start again from since on its next page (kept until a page of it commits); a back-fill
+    still waiting for the stream from an earlier date keeps it (a later --since never cuts one short)."""
+    state = get_state(conn, stream)
+    if state is None:
         conn.execute(export_state.insert().values(stream=stream, pages=0, done=False, backfill_from=since,
                                                   updated_at=utcnow()))
     else:
-        conn.execute(update(export_state).where(export_state.c.stream == stream).values(backfill_from=since))
+        waiting = state["backfill_from"]
+        conn.execute(update(export_state).where(export_state.c.stream == stream)
+                     .values(backfill_from=min(waiting, since) if waiting else since))
 
 
 def tickets_since(conn: Connection) -> datetime | None:

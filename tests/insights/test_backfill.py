@@ -54,3 +54,21 @@ def test_a_back_fill_cut_short_is_finished_for_replies_and_ratings_later(clean_s
         states = [warehouse.get_state(conn, s) for s in export.STREAMS]
     engine.dispose()
     assert all(s["done"] and s["backfill_from"] is None for s in states)
+
+
+def test_a_second_back_fill_does_not_cut_short_one_still_waiting_for_its_streams(clean_sandbox,
+                                                                                 warehouse_url):
+    recent, back, later = (now() - timedelta(days=d) for d in (1, 12, 3))
+    gap = (back + timedelta(hours=1), back + timedelta(days=3))  # older than the ratings' 7-day look-back
+    export_run(clean_sandbox.url, warehouse_url, recent)
+    limit_url = f"{clean_sandbox.url}/_sandbox/zendesk/rate-limit"
+    usual = requests.get(limit_url, timeout=5).json()["per_minute"]
+    requests.put(limit_url, json={"per_minute": 4}, timeout=5)  # stopped in the tickets stream
+    try:
+        with pytest.raises(ZendeskUnavailable, match="rate limited"):
+            export_run(clean_sandbox.url, warehouse_url, back, page_size=100, budget=0)
+    finally:
+        requests.put(limit_url, json={"per_minute": usual}, timeout=5)
+    export_run(clean_sandbox.url, warehouse_url, later)  # a later --since, before the first was finished
+    assert rows_between(warehouse_url, comment_events, *gap) > 100
+    assert rows_between(warehouse_url, satisfaction_ratings, *gap) > 10
