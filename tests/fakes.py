@@ -5,7 +5,7 @@ import json
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -16,6 +16,7 @@ class Trickle:
     body: bytes
     interval_s: float = 0.1
     whole: bool = False  # the status line and headers trickle too, not only the body
+    headers: dict[str, str] = field(default_factory=dict)  # more headers, e.g. Content-Encoding
 
 
 @dataclass
@@ -62,7 +63,8 @@ class FakeHTTP:
             return
         status, body = (200, reply.body) if isinstance(reply, Trickle) else (
             (200, reply) if isinstance(reply, bytes) else (reply[0], json.dumps(reply[1]).encode()))
-        head = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+        extra = "".join(f"{name}: {value}\r\n" for name, value in getattr(reply, "headers", {}).items())
+        head = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n{extra}"
                 f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
         sent = b"" if isinstance(reply, Trickle) and reply.whole else head
         trickled = head + body if isinstance(reply, Trickle) and reply.whole else body

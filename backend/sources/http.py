@@ -8,12 +8,12 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 from backend.deadline import Deadline
 from backend.errors import SourceBadResponse, SourceError, SourceTimeout, SourceUnavailable
+from backend.sources.bounded import BoundedAdapter, call_ends_at
 from backend.sources.breaker import Breaker, CircuitOpen
 from backend.sources.shapes import list_page
 
@@ -51,7 +51,7 @@ class SourceClient:
         self.call_timeout_s = call_timeout_ms / 1000.0
         self.retries = retries
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, pool_block=True, max_retries=0)
+        adapter = BoundedAdapter(pool_connections=1, pool_maxsize=pool_size, pool_block=True, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers["Accept"] = "application/json"
@@ -110,13 +110,16 @@ class SourceClient:
                 self.breaker.end_trial()  # its outcome (if any) has closed or re-opened the breaker
 
     def _request(self, path: str, params: dict | None, remaining: float, allow_404: bool) -> Any:
-        end = time.monotonic() + min(self.call_timeout_s, remaining)
-        timeout = (min(CONNECT_TIMEOUT_S, remaining), min(self.call_timeout_s, remaining))
+        call_s = min(self.call_timeout_s, remaining)
+        timeout = (min(CONNECT_TIMEOUT_S, call_s), call_s)
         try:
-            # Streamed: requests' read timeout applies to each socket read, so an answer trickling
-            # a byte at a time never trips it; the body is read here against the call's end instead.
-            with self.session.get(self.base_url + path, params=params, timeout=timeout, stream=True) as resp:
-                body = self._body(resp, end)
+            # requests' read timeout applies to each socket read, so an answer trickling a byte at a
+            # time never trips it: every read of the answer (status line, headers, body) is given only
+            # what is left until the call's end instead (sources/bounded.py).
+            url = self.base_url + path
+            with (call_ends_at(time.monotonic() + call_s),
+                  self.session.get(url, params=params, timeout=timeout, stream=True) as resp):
+                body = self._body(resp)
         except requests.Timeout as exc:
             raise SourceTimeout(self.system, type(exc).__name__) from None
         except requests.RequestException as exc:
@@ -132,23 +135,15 @@ class SourceClient:
         except (ValueError, RecursionError):  # nesting deeper than the parser's recursion limit too
             raise SourceBadResponse(self.system, "malformed JSON") from None
 
-    def _body(self, resp: requests.Response, end: float) -> bytes:
-        """The whole body, or SourceTimeout once the call's end passes (the connection is closed
-        then, so the thread is free at once); each socket read may wait only for what is left."""
-        raw = resp.raw
-        sock = getattr(raw.connection, "sock", None)
+    def _body(self, resp: requests.Response) -> bytes:
+        """The whole body, decoded as requests would (gzip, deflate...), or SourceTimeout once the
+        call's end passes (every socket read is bounded by it). Leaving early closes the connection:
+        the thread is free at once, and the system sees the hang-up."""
         chunks = []
         try:
-            while True:
-                left = end - time.monotonic()
-                if left <= 0:
-                    raise SourceTimeout(self.system, "answer still arriving at the call's end")
-                if sock is not None:
-                    sock.settimeout(left)
-                chunk = raw.read1(CHUNK_BYTES, decode_content=True)  # gzip as requests would
-                if not chunk:
-                    return b"".join(chunks)
+            while chunk := resp.raw.read1(CHUNK_BYTES, decode_content=True):
                 chunks.append(chunk)
+            return b"".join(chunks)
         except ReadTimeoutError:
             raise SourceTimeout(self.system, "answer still arriving at the call's end") from None
         except (HTTPError, OSError) as exc:
