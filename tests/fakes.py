@@ -20,13 +20,21 @@ class Trickle:
 
 
 @dataclass
+class Encoded:
+    """A 200 answer of exactly these bytes, with more headers (e.g. Content-Encoding: gzip)."""
+
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class Hang:
     """Accept the request and answer nothing until the server stops (or hold_s passes)."""
 
     hold_s: float = 30.0
 
 
-Reply = tuple[int, object] | Trickle | Hang | bytes
+Reply = tuple[int, object] | Trickle | Encoded | Hang | bytes
 Route = Reply | Callable[[str], Reply]
 
 
@@ -61,7 +69,7 @@ class FakeHTTP:
         if isinstance(reply, Hang):
             self.stopping.wait(reply.hold_s)
             return
-        status, body = (200, reply.body) if isinstance(reply, Trickle) else (
+        status, body = (200, reply.body) if isinstance(reply, Trickle | Encoded) else (
             (200, reply) if isinstance(reply, bytes) else (reply[0], json.dumps(reply[1]).encode()))
         extra = "".join(f"{name}: {value}\r\n" for name, value in getattr(reply, "headers", {}).items())
         head = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n{extra}"

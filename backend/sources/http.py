@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import requests
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
-from urllib3.exceptions import HTTPError, ReadTimeoutError
+from urllib3.exceptions import DecodeError, HTTPError, ReadTimeoutError
 
 from backend.deadline import Deadline
 from backend.errors import SourceBadResponse, SourceError, SourceTimeout, SourceUnavailable
@@ -24,6 +24,7 @@ BACKOFF_MAX_S = 0.4
 PAGE_LIMIT = 100  # the internal API's maximum page size
 MAX_PAGES = 5
 CHUNK_BYTES = 65536
+MAX_ANSWER_BYTES = 4 * 1024 * 1024  # decoded; 100 courses are ~210 KB, and gzip expands up to ~1000x
 
 
 def path_segment(value: str) -> str | None:
@@ -136,16 +137,24 @@ class SourceClient:
             raise SourceBadResponse(self.system, "malformed JSON") from None
 
     def _body(self, resp: requests.Response) -> bytes:
-        """The whole body, decoded as requests would (gzip, deflate...), or SourceTimeout once the
-        call's end passes (every socket read is bounded by it). Leaving early closes the connection:
+        """The whole body, decoded as requests would (gzip, deflate...): SourceTimeout once the call's
+        end passes (every socket read is bounded by it); SourceBadResponse when it does not decode or
+        decodes to more than MAX_ANSWER_BYTES (urllib3 decodes at most CHUNK_BYTES per read, so a
+        decompression bomb costs no more memory than that). Leaving early closes the connection:
         the thread is free at once, and the system sees the hang-up."""
         chunks = []
+        size = 0
         try:
             while chunk := resp.raw.read1(CHUNK_BYTES, decode_content=True):
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    raise SourceBadResponse(self.system, f"answer over {MAX_ANSWER_BYTES} bytes")
                 chunks.append(chunk)
             return b"".join(chunks)
         except ReadTimeoutError:
             raise SourceTimeout(self.system, "answer still arriving at the call's end") from None
+        except DecodeError:
+            raise SourceBadResponse(self.system, "answer does not decode") from None
         except (HTTPError, OSError) as exc:
             raise SourceUnavailable(self.system, type(exc).__name__) from None
 
