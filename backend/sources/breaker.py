@@ -24,6 +24,13 @@ class _OpenedAt(pybreaker.CircuitBreakerListener):
         self.opened_at = time.monotonic() if new_state.name == pybreaker.STATE_OPEN else None
 
 
+class _Trial:
+    """A half-open trial call: its slot is held until it ends, or at the latest until `until`."""
+
+    def __init__(self, until: float):
+        self.until = until
+
+
 def _replay(outcome: object) -> object:
     if isinstance(outcome, BaseException):
         raise outcome
@@ -43,23 +50,27 @@ class Breaker:
         self.pybreaker = pybreaker.CircuitBreaker(fail_max=failures, reset_timeout=reset_s,
                                                   throw_new_error_on_trip=False, listeners=[self._opened],
                                                   name=system)
-        self._trial = False  # a half-open trial call is under way
+        self._trial: _Trial | None = None  # the half-open trial call under way, if any
         self._lock = threading.Lock()
 
-    def admit(self) -> bool:
+    def admit(self, until: float) -> _Trial | None:
         """Raise CircuitOpen while the breaker is open; once its reset time has passed, let exactly
-        one trial call through (True) and refuse the others until its outcome is known: letting
-        every concurrent call try a system that may still hang would hold a thread each."""
+        one trial call through (returned, to end_trial) and refuse the others until its outcome is
+        known: letting every concurrent call try a system that may still hang would hold a thread
+        each. until (time.monotonic()) is when the call, if it is the trial, is over at the latest:
+        a trial still running then has outlived its time (stuck where no timeout reaches), and
+        another call may be the trial."""
         with self._lock:
-            if self._trial:
+            now = time.monotonic()
+            if self._trial is not None and now < self._trial.until:
                 raise CircuitOpen(self.system, "circuit half-open: a trial call is under way")
             opened_at = self._opened.opened_at
             if opened_at is None:
-                return False
-            if time.monotonic() - opened_at < self.reset_s:
+                return None
+            if now - opened_at < self.reset_s:
                 raise CircuitOpen(self.system, "circuit open")
-            self._trial = True
-            return True
+            self._trial = _Trial(until)
+            return self._trial
 
     def settle(self, outcome: object) -> object:
         """Count outcome (a result or a SourceError) and return or raise it."""
@@ -72,9 +83,12 @@ class Breaker:
                 raise outcome from None
             return outcome
 
-    def end_trial(self) -> None:
-        """The admitted trial call is over: the next call may be admitted (or refused) afresh."""
-        self._trial = False
+    def end_trial(self, trial: _Trial) -> None:
+        """The admitted trial call is over: the next call may be admitted (or refused) afresh, unless
+        another trial has taken its place since it outlived its time."""
+        with self._lock:
+            if self._trial is trial:
+                self._trial = None
 
     def open(self) -> None:
         """Open the breaker now (as failures of concurrent calls would; tests)."""

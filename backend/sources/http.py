@@ -95,9 +95,10 @@ class SourceClient:
 
     def _attempt(self, path: str, params: dict | None, deadline: Deadline, allow_404: bool,
                  failures: list[SourceError]) -> Any:
-        trial = self.breaker.admit()  # the only refusal: before any I/O
+        remaining = deadline.remaining()
+        # The only refusal: before any I/O. A trial's slot lasts the attempt's time at most.
+        trial = self.breaker.admit(time.monotonic() + min(self.call_timeout_s, remaining))
         try:
-            remaining = deadline.remaining()
             if remaining < MIN_ATTEMPT_S / 2:
                 raise SourceTimeout(self.system, "deadline reached before the call")
             try:
@@ -107,8 +108,8 @@ class SourceClient:
                 outcome = exc
             return self.breaker.settle(outcome)
         finally:
-            if trial:
-                self.breaker.end_trial()  # its outcome (if any) has closed or re-opened the breaker
+            if trial is not None:
+                self.breaker.end_trial(trial)  # its outcome (if any) has closed or re-opened the breaker
 
     def _request(self, path: str, params: dict | None, remaining: float, allow_404: bool) -> Any:
         call_s = min(self.call_timeout_s, remaining)

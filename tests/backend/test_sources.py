@@ -16,7 +16,7 @@ from backend.sources.http import SourceClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import calls, forget_calls, settings_for
 from tests.fakes import FakeHTTP, Hang
-from tests.servers import free_port
+from tests.servers import free_port, wait_for
 
 TOKEN = "sandbox-internal-token"
 AGENT = Agent(iss="https://acme.zendesk.com", sub="42")
@@ -295,3 +295,33 @@ def test_a_half_open_breaker_lets_exactly_one_trial_call_through():
     finally:
         client.close()
         hung.stop()
+
+
+def test_a_trial_call_that_outlives_its_time_lets_another_call_be_the_trial():
+    # A trial can be held where no timeout of its own reaches: here it waits for the system's only
+    # pooled connection, held by a call admitted before the breaker opened. Its slot lasts its time
+    # (its deadline, 1 s) at most; after that another call is the trial, instead of every call being
+    # refused for as long as the first one waits. The system has recovered: that call gets through.
+    api = FakeHTTP({"/held": Hang(hold_s=10), "/learners": (200, {"data": []})})
+    client = SourceClient("learners", api.url, pool_size=1, retries=0, call_timeout_ms=3000,
+                          breaker_failures=1, breaker_reset_s=0.5)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            held = pool.submit(client.get, "/held", None, Deadline(3000))
+            wait_for(lambda: api.requests == ["/held"], timeout=5)
+            client.breaker.open()  # as failures of concurrent calls would
+            time.sleep(0.6)  # the reset time passes: half-open
+            trial = pool.submit(client.get, "/learners", None, Deadline(1000))
+            time.sleep(0.2)
+            with pytest.raises(CircuitOpen, match="half-open"):  # the trial holds its slot
+                client.get("/learners", None, Deadline(1000))
+            time.sleep(1.0)  # the trial's time is up; it still waits for the connection
+            assert client.get("/learners", None, Deadline(5000)) == {"data": []}
+            with pytest.raises(SourceTimeout):
+                held.result()
+            with pytest.raises(SourceTimeout):
+                trial.result()
+    finally:
+        client.close()
+        api.stop()
+    assert api.requests[0] == "/held" and "/learners" in api.requests
