@@ -21,6 +21,9 @@ def readyz() -> ResponseReturnValue:
     def probe() -> dict[str, dict]:
         return {"database": state.audit.ping(), **state.service().readiness()}
 
-    checks = state.readiness.get(probe)  # remembered LC_READY_CACHE_S seconds
+    try:
+        checks = state.readiness.get(probe)  # remembered LC_READY_CACHE_S seconds
+    except TimeoutError:  # another request's first round of probes is still running
+        return jsonify(status="unavailable", checks={}), 503
     ready = all(check.get("status") == "ok" for check in checks.values())
     return jsonify(status="ok" if ready else "unavailable", checks=checks), 200 if ready else 503

@@ -20,26 +20,71 @@ log = logging.getLogger(__name__)
 PROBES = {"learners": learners.probe, "enrolments": enrolments.probe, "courses": courses.probe,
           "payments": payments.probe}
 READINESS_MS = 2000
+WAIT_S = 10.0  # for another caller's round: one is bounded (3 s database connect + 2 s probes)
+
+
+class _Round:
+    """One caller's computation under way; callers with nothing remembered wait for it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
 
 
 class Remembered:
     """The last readiness result for ttl_s seconds (LC_READY_CACHE_S). /readyz is unauthenticated:
     without this every hit made five outgoing calls, one of them against Zendesk's rate limit.
-    Concurrent callers share one round of probes (the lock is held while it runs, under 2 s)."""
 
-    def __init__(self, ttl_s: float):
+    When the result is stale, one caller computes the next one while the others get the stale one at
+    once; only when there is none yet do they wait for that caller's round (at most wait_s, then
+    TimeoutError), and share its result or its exception rather than each computing again in turn.
+    With ttl_s 0 nothing is remembered or shared: every caller computes, concurrently."""
+
+    def __init__(self, ttl_s: float, wait_s: float = WAIT_S):
         self.ttl_s = ttl_s
-        self._lock = threading.Lock()
+        self.wait_s = wait_s
+        self._lock = threading.Lock()  # held only to look at or replace what follows, never to compute
         self._value: Any = None
         self._until = 0.0
+        self._round: _Round | None = None
 
     def get(self, compute: Callable[[], Any]) -> Any:
-        """The remembered value while fresh, else compute()'s, remembered."""
+        """The remembered value while fresh, else compute()'s (see the class)."""
+        if self.ttl_s <= 0:
+            return compute()
         with self._lock:
-            if self._value is None or time.monotonic() >= self._until:
-                self._value = compute()
-                self._until = time.monotonic() + self.ttl_s
-            return self._value
+            if self._value is not None and time.monotonic() < self._until:
+                return self._value
+            stale, current = self._value, self._round
+            if current is None:
+                current = self._round = _Round()
+                mine = True
+            else:
+                mine = False
+        if mine:
+            return self._compute(compute, current)
+        if stale is not None:
+            return stale
+        if not current.done.wait(self.wait_s):
+            raise TimeoutError(f"another caller's round still running after {self.wait_s} s")
+        if current.error is not None:
+            raise current.error
+        return current.value
+
+    def _compute(self, compute: Callable[[], Any], current: _Round) -> Any:
+        try:
+            current.value = compute()
+        except BaseException as exc:
+            current.error = exc  # its waiters raise it too; the next caller computes afresh
+            raise
+        finally:
+            with self._lock:
+                if current.error is None:
+                    self._value, self._until = current.value, time.monotonic() + self.ttl_s
+                self._round = None
+            current.done.set()
+        return current.value
 
 
 def probe_all(clients: dict[str, SourceClient], zendesk: ZendeskClient | None, executor: Executor,
