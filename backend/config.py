@@ -24,6 +24,12 @@ def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+def issuer(value: str) -> str:
+    """An accepted `iss` as the app signs it (https://<subdomain>.zendesk.com): one trailing slash,
+    a common way to write a site's address, is dropped; config_checks refuses any other path."""
+    return value[:-1] if value.endswith("/") and not value.endswith("//") else value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated settings; field names are the variable names without the LC_ prefix, lower-cased."""
@@ -117,6 +123,7 @@ def load(environ: Mapping[str, str] | None = None, **overrides: object) -> Setti
         except ValueError as exc:
             problems.append(f"{var}: {exc}")
     settings = Settings(**values)  # type: ignore[arg-type]
+    settings = _replace(settings, jwt_issuers=tuple(issuer(i) for i in settings.jwt_issuers))
     if settings.development and not settings.jwt_secrets:
         settings = _replace(settings, jwt_secrets=(DEV_SECRET,))
     if settings.development and not settings.audit_hash_key:
@@ -137,7 +144,7 @@ def token_defaults(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """Secret, issuer and audience a development token is signed with (first of each LC_* list)."""
     environ = os.environ if environ is None else environ
     secrets = _csv(environ.get("LC_JWT_SECRETS", "")) or (DEV_SECRET,)
-    issuers = _csv(environ.get("LC_JWT_ISSUERS", "")) or ("https://demo.zendesk.com",)
+    issuers = tuple(map(issuer, _csv(environ.get("LC_JWT_ISSUERS", "")))) or ("https://demo.zendesk.com",)
     return {"secret": secrets[0], "iss": issuers[0],
             "aud": environ.get("LC_JWT_AUDIENCE", "").strip() or Settings.jwt_audience}
 

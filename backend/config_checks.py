@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from backend.config import MIN_SECRET_BYTES
@@ -54,6 +55,7 @@ def check(s: Settings) -> list[str]:
             problems.append("LC_AUDIT_HASH_KEY: required outside development (keys the identifier hashes)")
     if not s.jwt_issuers:
         problems.append("LC_JWT_ISSUERS: required, e.g. https://acme.zendesk.com")
+    problems += _issuer_problems(s.jwt_issuers)
     for name, url in s.system_urls.items():
         if not url.startswith(("http://", "https://")):
             problems.append(f"LC_{_url_var(name)}: required http(s) URL of the {name} API")
@@ -64,6 +66,22 @@ def check(s: Settings) -> list[str]:
         if not low <= value <= high:
             problems.append(f"LC_{name.upper()}: must be between {low} and {high} (is {value})")
     return problems + _check_formats(s)
+
+
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*")
+
+
+def _issuer_problems(issuers: tuple[str, ...]) -> list[str]:
+    """An issuer is compared with the token's `iss` character for character, and the app signs
+    `https://<subdomain>.zendesk.com`: anything else (no scheme, a path, a port) refuses every token."""
+    problems = []
+    for index, value in enumerate(issuers):
+        if value.startswith("https://") and _HOST.fullmatch(value.removeprefix("https://")):
+            continue
+        shown = f" {value[:100]!r}" if "@" not in value else ""  # an issuer is public; credentials are not
+        problems.append(f"LC_JWT_ISSUERS: issuer #{index}{shown} is not of the form https://<subdomain>.zendesk.com"
+                        " (what the app signs as iss: https, the host, no port, path or query)")
+    return problems
 
 
 def _check_formats(s: Settings) -> list[str]:

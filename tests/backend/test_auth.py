@@ -261,6 +261,14 @@ def test_issuer_must_be_one_of_the_configured_list():
     assert verify(signed(), settings).iss == ISSUER
 
 
+def test_an_issuer_configured_with_a_trailing_slash_accepts_the_apps_tokens(tmp_path):
+    # The app signs iss = https://<subdomain>.zendesk.com, never with a slash.
+    app = create_app(base_config(tmp_path, jwt_issuers=ISSUER + "/"))
+    resp = app.test_client().post(URL, headers=bearer(token(iss=ISSUER)), data="x", content_type="text/plain")
+    assert resp.status_code == 415  # past authentication
+    app.extensions["lc"].close()
+
+
 def test_rotation_accepts_old_and_new_secret_and_rejects_a_removed_one(tmp_path):
     both = create_app(base_config(tmp_path, jwt_secrets=(SECRET, OLD_SECRET))).test_client()
     for secret in (SECRET, OLD_SECRET):

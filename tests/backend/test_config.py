@@ -125,3 +125,34 @@ def test_every_number_out_of_range_is_listed_at_once():
                                         ("LC_REFUND_WINDOW_DAYS", "0")])
 def test_numbers_at_the_ends_of_their_range_are_accepted(var, value):
     load({**VALID, var: value})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "acme.zendesk.com",  # no scheme
+        "http://acme.zendesk.com",  # the app signs https
+        "https://acme.zendesk.com/api/v2",
+        "https://acme.zendesk.com//",
+        "https://acme.zendesk.com:443",
+        "https://acme.zendesk.com?x=1",
+        "https://",
+    ],
+)
+def test_an_issuer_the_app_never_signs_is_refused_with_the_expected_form(value):
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, "LC_JWT_ISSUERS": f"https://beta.zendesk.com,{value}"})
+    (problem,) = caught.value.problems
+    assert problem.startswith("LC_JWT_ISSUERS: issuer #1 ")
+    assert "https://<subdomain>.zendesk.com" in problem
+
+
+def test_an_issuer_with_credentials_is_refused_without_echoing_them():
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, "LC_JWT_ISSUERS": "https://admin:hunter2@acme.zendesk.com"})
+    assert "hunter2" not in str(caught.value) and "LC_JWT_ISSUERS: issuer #0 " in str(caught.value)
+
+
+def test_one_trailing_slash_of_an_issuer_is_dropped():
+    settings = load({**VALID, "LC_JWT_ISSUERS": "https://acme.zendesk.com/, https://beta.zendesk.com"})
+    assert settings.jwt_issuers == ("https://acme.zendesk.com", "https://beta.zendesk.com")

@@ -8,6 +8,8 @@ import zlib
 
 import pytest
 
+from apptools.package import ROOT
+
 
 def _png(path, width, height):
     """A real (tiny, grey) PNG of the given size."""
@@ -160,3 +162,12 @@ def test_node_modules_must_be_ignored_and_its_files_count_until_it_is(app):
     ]
     (app.root / ".zcliignore").write_text("node_modules/**\n", encoding="utf-8")
     assert app.problems() == []
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "zh-cn"])
+def test_the_installation_instructions_name_both_settings_the_backend_needs(locale):
+    """A backend without this account among LC_JWT_ISSUERS refuses every request: the admin is told."""
+    path = ROOT / "zendesk-app" / "translations" / f"{locale}.json"
+    text = json.loads(path.read_text(encoding="utf-8"))["app"]["installation_instructions"]
+    assert "LC_JWT_SECRETS" in text and "LC_JWT_ISSUERS" in text
+    assert ".zendesk.com" in text and "<" not in text  # no angle brackets for Zendesk to take as HTML
