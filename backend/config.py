@@ -30,6 +30,13 @@ def issuer(value: str) -> str:
     return value[:-1] if value.endswith("/") and not value.endswith("//") else value
 
 
+def zendesk_root(value: str) -> str:
+    """LC_ZENDESK_URL as the account's root (the client adds /api/v2): trailing slashes and a trailing
+    /api/v2, the API's own address and a common way to write it, are dropped; config_checks refuses
+    any other path."""
+    return value.rstrip("/").removesuffix("/api/v2")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Validated settings; field names are the variable names without the LC_ prefix, lower-cased."""
@@ -123,7 +130,8 @@ def load(environ: Mapping[str, str] | None = None, **overrides: object) -> Setti
         except ValueError as exc:
             problems.append(f"{var}: {exc}")
     settings = Settings(**values)  # type: ignore[arg-type]
-    settings = _replace(settings, jwt_issuers=tuple(issuer(i) for i in settings.jwt_issuers))
+    settings = _replace(settings, jwt_issuers=tuple(issuer(i) for i in settings.jwt_issuers),
+                        zendesk_url=zendesk_root(settings.zendesk_url))
     if settings.development and not settings.jwt_secrets:
         settings = _replace(settings, jwt_secrets=(DEV_SECRET,))
     if settings.development and not settings.audit_hash_key:

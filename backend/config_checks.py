@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from backend.config import MIN_SECRET_BYTES
 
@@ -61,6 +62,11 @@ def check(s: Settings) -> list[str]:
             problems.append(f"LC_{_url_var(name)}: required http(s) URL of the {name} API")
     if s.zendesk_url and not (s.zendesk_email and s.zendesk_api_token):
         problems.append("LC_ZENDESK_EMAIL and LC_ZENDESK_API_TOKEN: required with LC_ZENDESK_URL")
+    if s.zendesk_url and not _is_root_url(s.zendesk_url):
+        # Not echoed: a URL may carry credentials.
+        problems.append("LC_ZENDESK_URL: must be the account's address, http(s)://<host>[:port], e.g."
+                        " https://acme.zendesk.com (a trailing / or /api/v2 is dropped; no other path,"
+                        " no query, no credentials)")
     for name, (low, high) in RANGES.items():
         value = getattr(s, name)
         if not low <= value <= high:
@@ -82,6 +88,17 @@ def _issuer_problems(issuers: tuple[str, ...]) -> list[str]:
         problems.append(f"LC_JWT_ISSUERS: issuer #{index}{shown} is not of the form https://<subdomain>.zendesk.com"
                         " (what the app signs as iss: https, the host, no port, path or query)")
     return problems
+
+
+def _is_root_url(url: str) -> bool:
+    """http(s)://host[:port] and nothing else."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
+    except ValueError:
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.path
+            and not parts.query and not parts.fragment and parts.username is None and "@" not in parts.netloc)
 
 
 def _check_formats(s: Settings) -> list[str]:

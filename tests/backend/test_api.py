@@ -116,6 +116,19 @@ def test_ticket_bound_mode_needs_no_identifier_in_the_body(bound_app, clean_sand
     assert [m["learner"]["email"] for m in resp.json["matches"]] == ["sam.taylor@example.com"]
 
 
+def test_a_zendesk_url_written_as_the_api_address_still_resolves_the_requester(tmp_path, clean_sandbox):
+    # .../api/v2 is how Zendesk's API documentation writes its address; the client adds /api/v2 itself.
+    app = create_app(sandbox_config(tmp_path, clean_sandbox, zendesk_url=clean_sandbox.url + "/api/v2/",
+                                    zendesk_email="agent@demo.example",
+                                    zendesk_api_token="sandbox-zendesk-token"))
+    try:
+        resp = lookup(app, {}, ticket_id=1001)
+        assert resp.status_code == 200, resp.json
+        assert [m["learner"]["email"] for m in resp.json["matches"]] == [AMELIE]
+    finally:
+        app.extensions["lc"].close()
+
+
 def test_body_ticket_must_match_the_token_ticket(bound_app, clean_sandbox):
     resp = lookup(bound_app, {"ticket": {"id": 1002}}, ticket_id=1001)
     assert resp.status_code == 400

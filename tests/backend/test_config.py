@@ -156,3 +156,28 @@ def test_an_issuer_with_credentials_is_refused_without_echoing_them():
 def test_one_trailing_slash_of_an_issuer_is_dropped():
     settings = load({**VALID, "LC_JWT_ISSUERS": "https://acme.zendesk.com/, https://beta.zendesk.com"})
     assert settings.jwt_issuers == ("https://acme.zendesk.com", "https://beta.zendesk.com")
+
+
+ZENDESK = {"LC_ZENDESK_EMAIL": "agent@acme.example", "LC_ZENDESK_API_TOKEN": "zendesk-token"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["https://acme.zendesk.com", "https://acme.zendesk.com/", "https://acme.zendesk.com/api/v2",
+     "https://acme.zendesk.com/api/v2/"],
+)
+def test_the_zendesk_url_is_the_accounts_root_however_it_ends(value):
+    assert load({**VALID, **ZENDESK, "LC_ZENDESK_URL": value}).zendesk_url == "https://acme.zendesk.com"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["acme.zendesk.com", "ftp://acme.zendesk.com", "https://acme.zendesk.com/api",
+     "https://acme.zendesk.com/api/v2/tickets", "https://acme.zendesk.com?locale=fr",
+     "https://agent:secret-pw@acme.zendesk.com", "https://acme.zendesk.com:port", "https://"],
+)
+def test_a_zendesk_url_that_is_not_an_accounts_root_is_refused(value):
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, **ZENDESK, "LC_ZENDESK_URL": value})
+    assert [p.split(":", 1)[0] for p in caught.value.problems] == ["LC_ZENDESK_URL"]
+    assert "secret-pw" not in str(caught.value)
