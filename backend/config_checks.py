@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from backend.config import MIN_SECRET_BYTES
 
@@ -106,8 +106,6 @@ def _check_formats(s: Settings) -> list[str]:
     The values are not echoed: URLs may carry passwords."""
     # Imported here: `import backend.config` stays cheap for jobs and scripts.
     from limits import parse as parse_limit
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
 
     problems = []
     try:
@@ -115,17 +113,68 @@ def _check_formats(s: Settings) -> list[str]:
             problems.append("LC_RATE_LIMIT: the amount must be positive, e.g. 120/minute")
     except ValueError:
         problems.append("LC_RATE_LIMIT: not a rate such as 120/minute or 10 per second")
-    try:
-        backend = make_url(s.database_url).get_backend_name()
-        if backend not in ("sqlite", "postgresql"):
-            problems.append("LC_DATABASE_URL: must be a sqlite:// or postgresql:// URL")
-    except ArgumentError:
-        problems.append("LC_DATABASE_URL: not a database URL (sqlite:///path or postgresql+psycopg://...)")
-    if s.redis_url and not s.redis_url.startswith(("redis://", "rediss://", "unix://")):
-        problems.append("LC_REDIS_URL: must be a redis://, rediss:// or unix:// URL (or empty: no Redis)")
+    problems += _database_problems(s.database_url)
+    if s.redis_url:
+        problems += _redis_problems(s.redis_url)
     if s.log_level.upper() not in logging.getLevelNamesMapping():
         problems.append("LC_LOG_LEVEL: must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
     return problems
+
+
+# The one driver per database the audit store is built and tested with (requirements.txt installs them).
+DRIVERS = {"sqlite": ("pysqlite", "Python's sqlite3"), "postgresql": ("psycopg", "psycopg 3")}
+
+
+def _database_problems(url_text: str) -> list[str]:
+    """A URL SQLAlchemy reads, for a supported database, whose driver imports: workers build their
+    engine after the fork, where a missing driver would kill each of them with a traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(url_text)
+        backend, driver = url.get_backend_name(), url.get_driver_name()
+    except ArgumentError:
+        return ["LC_DATABASE_URL: not a database URL (sqlite:///path or postgresql+psycopg://...)"]
+    if backend not in DRIVERS:
+        return ["LC_DATABASE_URL: must be a sqlite:// or postgresql:// URL"]
+    supported, library = DRIVERS[backend]
+    if driver != supported:
+        return [f"LC_DATABASE_URL: driver {driver[:40]!r} is not supported (the backend runs on {library}):"
+                f" write {backend}+{supported}://... or {backend}://..."]
+    try:
+        url.get_dialect().import_dbapi()
+    except ImportError as exc:
+        return [f"LC_DATABASE_URL: its driver {driver} cannot be imported ({type(exc).__name__}: {exc.name})"]
+    return []
+
+
+def _redis_problems(url: str) -> list[str]:
+    """A URL redis-py's own parser takes, as the cache and the rate limit will hand it over."""
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return ["LC_REDIS_URL: must be a redis://, rediss:// or unix:// URL (or empty: no Redis)"]
+    import redis
+
+    try:
+        pool = redis.ConnectionPool.from_url(url)
+        try:
+            pool.make_connection()  # builds, never connects: unknown query options fail only here
+        finally:
+            pool.disconnect()
+    except (ValueError, TypeError) as exc:
+        return [f"LC_REDIS_URL: redis cannot use it: {_without_password(str(exc), url)}"]
+    return []
+
+
+def _without_password(text: str, url: str) -> str:
+    """text with the URL's password (as written and decoded) blanked out."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    for secret in {password, password and unquote(password)} - {None, ""}:
+        text = text.replace(secret, "***")
+    return text
 
 
 def _url_var(system: str) -> str:

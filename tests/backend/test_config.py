@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from backend.config import ConfigError, load, server_options
@@ -52,6 +54,9 @@ def test_a_malformed_setting_is_a_config_error_naming_it(var, value):
     [
         ("LC_RATE_LIMIT", "10 per second"),
         ("LC_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+        ("LC_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+        ("LC_DATABASE_URL", "sqlite+pysqlite:///var/audit.db"),
+        ("LC_REDIS_URL", "redis://:pw@127.0.0.1:6379/0?socket_timeout=1"),
         ("LC_REDIS_URL", "rediss://cache.internal:6380/2"),
         ("LC_REDIS_URL", "unix:///run/redis.sock"),
         ("LC_LOG_LEVEL", "warning"),
@@ -181,3 +186,53 @@ def test_a_zendesk_url_that_is_not_an_accounts_root_is_refused(value):
         load({**VALID, **ZENDESK, "LC_ZENDESK_URL": value})
     assert [p.split(":", 1)[0] for p in caught.value.problems] == ["LC_ZENDESK_URL"]
     assert "secret-pw" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "postgresql+psycopg2://audit:secret-pw@db/audit",  # psycopg2 is not installed: psycopg 3 is
+        "postgresql+asyncpg://audit@db/audit",
+        "postgresql+pg8000://audit@db/audit",
+        "sqlite+aiosqlite:///var/audit.db",
+    ],
+)
+def test_a_database_driver_the_backend_does_not_run_on_is_refused(value):
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, "LC_DATABASE_URL": value})
+    (problem,) = caught.value.problems
+    assert problem.startswith("LC_DATABASE_URL: driver ")
+    assert "postgresql+psycopg://" in problem or "sqlite+pysqlite://" in problem
+    assert "secret-pw" not in problem
+
+
+def test_a_database_driver_that_does_not_import_is_refused(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if psycopg were not installed
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, "LC_DATABASE_URL": "postgresql://audit@db/audit"})
+    assert caught.value.problems == [
+        "LC_DATABASE_URL: its driver psycopg cannot be imported (ModuleNotFoundError: psycopg)"]
+
+
+@pytest.mark.parametrize(
+    "value, why",
+    [
+        ("redis://127.0.0.1:notaport/0", "Port could not be cast"),
+        ("redis://127.0.0.1:99999/0", "Port out of range"),
+        ("redis://127.0.0.1:6379/0?timeout=5", "unexpected keyword argument 'timeout'"),
+        ("unix:///run/redis.sock?db=zero", "Invalid value for 'db'"),
+        ("redis://:secret-pw@[::1/0", "Invalid IPv6 URL"),
+    ],
+)
+def test_a_redis_url_redis_cannot_use_is_refused_saying_why(value, why):
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, "LC_REDIS_URL": value})
+    (problem,) = caught.value.problems
+    assert problem.startswith("LC_REDIS_URL: redis cannot use it: ") and why in problem
+    assert "secret-pw" not in problem
+
+
+def test_a_redis_password_never_appears_in_the_message():
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, "LC_REDIS_URL": "redis://:secret-pw@127.0.0.1:6379/0?secret-pw=1"})
+    assert "unexpected keyword argument" in str(caught.value) and "secret-pw" not in str(caught.value)

@@ -90,6 +90,24 @@ def test_malformed_settings_stop_gunicorn_with_one_message_and_no_traceback(tmp_
     assert "Traceback" not in proc.stderr
 
 
+def test_a_driver_or_redis_url_workers_could_not_use_stops_gunicorn_before_forking(tmp_path):
+    # Both once passed start-up, then every worker died at boot with a traceback.
+    env = gunicorn_env(tmp_path, LC_DATABASE_URL="postgresql+psycopg2://audit@127.0.0.1/audit",
+                       LC_REDIS_URL="redis://127.0.0.1:notaport/0")
+    proc = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "  - LC_DATABASE_URL: driver 'psycopg2' is not supported" in proc.stderr
+    assert "  - LC_REDIS_URL: redis cannot use it" in proc.stderr
+    assert "Traceback" not in proc.stderr and "Booting worker" not in proc.stderr
+
+
 def test_a_streamed_body_over_the_limit_is_413_json(server):
     host, port = server.url.removeprefix("http://").split(":")
     token = sign(secret=DEV_SECRET, iss="https://demo.zendesk.com", aud="learner-context", sub="1")
