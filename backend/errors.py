@@ -54,14 +54,16 @@ class ServiceUnavailable(ApiError):
 
 
 class SourceError(LearnerContextError):
-    """A call to an outside system failed; `section_status` is what the answer shows for it."""
+    """A call to an outside system failed; `section_status` is what the answer shows for it, and
+    `http_status` the status the system answered with, if it answered."""
 
     section_status = "error"
 
-    def __init__(self, system: str, reason: str):
+    def __init__(self, system: str, reason: str, *, http_status: int | None = None):
         super().__init__(f"{system}: {reason}")
         self.system = system
         self.reason = reason
+        self.http_status = http_status
 
 
 class SourceTimeout(SourceError):

@@ -29,6 +29,24 @@ def fanout_budget_ms(deadline_ms: float) -> float:
     """The milliseconds the system calls of a lookup may take: the deadline minus the answer's reserve."""
     return deadline_ms - min(ANSWER_RESERVE_MS, deadline_ms * RESERVE_SHARE)
 _RANK = {"ok": 0, "error": 1, "timeout": 2, "unavailable": 3}
+# What to check when a system refuses the backend's own credentials (401/403).
+CREDENTIALS = {"zendesk": "LC_ZENDESK_EMAIL and LC_ZENDESK_API_TOKEN"}
+INTERNAL_CREDENTIALS = "LC_INTERNAL_API_TOKEN"
+
+
+def log_source_failure(exc: SourceError, what: str) -> None:
+    """One line per failed call: system, call, section status and the HTTP status when the system
+    answered. A 401 or 403 is a WARNING naming the settings to check: the credentials are the backend's,
+    so every lookup fails alike until they are fixed. Never a body, a token or an identifier."""
+    fields = {"system": exc.system, "http_status": exc.http_status, "section_status": exc.section_status}
+    status = "" if exc.http_status is None else f" (HTTP {exc.http_status})"
+    if exc.http_status in (401, 403):
+        log.warning("source call failed: %s %s -> %s%s: %s refused the backend's credentials, check %s",
+                    exc.system, what, exc.section_status, status, exc.system,
+                    CREDENTIALS.get(exc.system, INTERNAL_CREDENTIALS), extra=fields)
+    else:
+        log.info("source call failed: %s %s -> %s%s", exc.system, what, exc.section_status, status,
+                 extra=fields)
 
 
 class Sections:
@@ -158,7 +176,7 @@ class Fanout:
         try:
             value, as_of = future.result()
         except SourceError as exc:
-            log.info("source call failed: %s %s -> %s", exc.system, call.what, exc.section_status)
+            log_source_failure(exc, call.what)
             self.sections.failed(call.section, exc.section_status)
             return
         except Exception as exc:  # noqa: BLE001 - a bug in one section must not cost the whole answer

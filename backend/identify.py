@@ -6,6 +6,7 @@ from concurrent.futures import Executor
 from backend.config import Settings
 from backend.deadline import Deadline
 from backend.errors import BadRequest, Forbidden, SourceError
+from backend.fanout import log_source_failure
 from backend.lookup import Agent, LookupRequest, ManualSearch
 from backend.zendesk import ZendeskClient
 
@@ -32,6 +33,7 @@ def resolve(settings: Settings, zendesk: ZendeskClient | None, executor: Executo
         try:
             requester = zendesk.requester(bound_ticket, deadline, executor, request.refresh)
         except SourceError as exc:
+            log_source_failure(exc, "ticket requester")
             # Never fall back to the browser's identifiers: that is exactly what binding prevents.
             return [], True, exc.section_status
         ids = [("email", email) for email in requester["emails"]]

@@ -129,9 +129,9 @@ class SourceClient:
         if resp.status_code == 404 and allow_404:
             return None
         if resp.status_code >= 500:
-            raise SourceUnavailable(self.system, f"HTTP {resp.status_code}")
+            raise SourceUnavailable(self.system, f"HTTP {resp.status_code}", http_status=resp.status_code)
         if resp.status_code != 200:
-            raise SourceBadResponse(self.system, f"HTTP {resp.status_code}")
+            raise SourceBadResponse(self.system, f"HTTP {resp.status_code}", http_status=resp.status_code)
         try:
             return json.loads(body)
         except (ValueError, RecursionError):  # nesting deeper than the parser's recursion limit too

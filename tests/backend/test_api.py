@@ -179,6 +179,55 @@ def test_logs_of_a_lookup_hold_no_email_name_or_token(free_app, clean_sandbox, c
         json.loads(line)  # every line is one JSON object
 
 
+def _logged(caplog) -> str:
+    formatter = JsonFormatter()
+    return "\n".join(formatter.format(record) for record in caplog.records)
+
+
+def test_a_wrong_internal_token_is_a_warning_naming_the_system_status_and_setting(tmp_path, clean_sandbox,
+                                                                                   caplog):
+    app = create_app(sandbox_config(tmp_path, clean_sandbox, internal_api_token="wrong-internal-token"))
+    try:
+        with caplog.at_level(logging.INFO):
+            resp = lookup(app, {"requester": {"email": AMELIE}, "ticket": {"id": 1001}})
+        assert resp.status_code == 200 and resp.json["sections"]["learner"]["status"] == "error"
+        (warning, *_) = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert (warning.system, warning.http_status) == ("learners", 401)
+        assert "HTTP 401" in warning.getMessage() and "LC_INTERNAL_API_TOKEN" in warning.getMessage()
+        logged = _logged(caplog)
+        assert "wrong-internal-token" not in logged and AMELIE not in logged
+    finally:
+        app.extensions["lc"].close()
+
+
+def test_a_wrong_zendesk_token_is_a_warning_naming_zendesk_status_and_settings(tmp_path, clean_sandbox,
+                                                                               caplog):
+    app = create_app(sandbox_config(tmp_path, clean_sandbox, zendesk_url=clean_sandbox.url,
+                                    zendesk_email="agent@demo.example", zendesk_api_token="wrong-zd-token"))
+    try:
+        with caplog.at_level(logging.INFO):
+            resp = lookup(app, {}, ticket_id=1001)
+        assert resp.status_code == 200 and resp.json["matches"] == []
+        assert {s["status"] for s in resp.json["sections"].values()} == {"error"}
+        (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert (warning.system, warning.http_status) == ("zendesk", 401)
+        message = warning.getMessage()
+        assert "HTTP 401" in message and "LC_ZENDESK_EMAIL and LC_ZENDESK_API_TOKEN" in message
+        assert "wrong-zd-token" not in _logged(caplog)
+    finally:
+        app.extensions["lc"].close()
+
+
+def test_a_failed_call_logs_the_http_status_the_system_answered(free_app, clean_sandbox, caplog):
+    clean_sandbox.fault("payments", "error")
+    with caplog.at_level(logging.INFO):
+        resp = lookup(free_app, {"requester": {"email": AMELIE}, "ticket": {"id": 1001}, "refresh": True})
+    assert resp.json["sections"]["payments"]["status"] == "unavailable"
+    failures = [r for r in caplog.records if r.getMessage().startswith("source call failed: payments")]
+    assert failures and all(r.levelno == logging.INFO and r.http_status == 500 for r in failures)
+    assert all(r.getMessage().endswith("-> unavailable (HTTP 500)") for r in failures)
+
+
 def test_readyz_is_200_with_every_dependency_ok(bound_app, clean_sandbox):
     resp = bound_app.test_client().get("/readyz")
     assert resp.status_code == 200
