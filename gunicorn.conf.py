@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from gunicorn.glogging import Logger
+# `gunicorn -c /path/to/gunicorn.conf.py` from any directory: the backend package lives beside this file.
+# The master puts it on sys.path before importing it; forked workers inherit the path.
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
 
-from backend.config import ConfigError, load, server_options
+from gunicorn.glogging import Logger  # noqa: E402 - after the path above
+
+from backend.config import ConfigError, load, server_options  # noqa: E402 - after the path above
 
 try:
     _options, _option_problems = server_options(), []

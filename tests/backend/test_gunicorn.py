@@ -12,7 +12,7 @@ import requests
 
 from backend.config import DEV_SECRET
 from backend.devtoken import sign
-from tests.servers import ROOT, free_port, start
+from tests.servers import ROOT, Server, free_port, start, wait_until_up
 
 CLOSED = "http://127.0.0.1:9"
 
@@ -106,6 +106,24 @@ def test_a_driver_or_redis_url_workers_could_not_use_stops_gunicorn_before_forki
     assert "  - LC_DATABASE_URL: driver 'psycopg2' is not supported" in proc.stderr
     assert "  - LC_REDIS_URL: redis cannot use it" in proc.stderr
     assert "Traceback" not in proc.stderr and "Booting worker" not in proc.stderr
+
+
+def test_gunicorn_starts_from_another_directory_with_the_conf_files_path(tmp_path):
+    env = gunicorn_env(tmp_path)
+    env.pop("PYTHONPATH", None)  # only the conf file's own directory may make `backend` importable
+    port = int(env["LC_BIND"].split(":")[1])
+    with open(tmp_path / "gunicorn.log", "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
+                                cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = Server(url=f"http://127.0.0.1:{port}", proc=proc)
+    try:
+        wait_until_up(f"{server.url}/healthz", proc, timeout=60)
+        token = sign(secret=DEV_SECRET, iss="https://demo.zendesk.com", aud="learner-context", sub="1")
+        resp = requests.post(f"{server.url}/api/v1/learner-context", data="x", timeout=10,
+                             headers={"Authorization": f"Bearer {token}", "Content-Type": "text/plain"})
+        assert resp.status_code == 415  # a worker imported the app and authenticated the token
+    finally:
+        server.stop()
 
 
 def test_a_streamed_body_over_the_limit_is_413_json(server):
