@@ -69,6 +69,29 @@ def on_starting(server) -> None:
         sys.exit(1)
 
 
+def post_worker_init(worker) -> None:
+    """A worker has loaded the app (and read LC_* and the secrets file): it serves from now on. After a
+    SIGHUP, these lines tell when the new workers have taken over."""
+    worker.log.info("Worker ready (pid: %s)", worker.pid)
+
+
+def on_reload(server) -> None:
+    """SIGHUP: gunicorn has re-read this file; it now starts new workers, which read LC_* and
+    LC_JWT_SECRETS_FILE afresh, and stops the old ones gracefully (requests in flight finish, new
+    connections wait in the listen queue). A configuration that would not start (a secrets file
+    half-written or with a short secret) is refused instead: its problems are logged and the running
+    workers keep serving with what they read at their start. Were new workers started, they would fail
+    to boot, and gunicorn stops altogether when a worker cannot boot."""
+    try:
+        load()
+    except ConfigError as exc:
+        server.log.error("learner-context backend: reload refused, the running workers are kept: %s", exc)
+        # gunicorn's reload starts cfg.workers new workers, then stops the oldest beyond the count it
+        # had already taken from the new settings: with none started, none is stopped. The next
+        # SIGHUP reads this file again, `workers` included.
+        server.cfg.set("workers", 0)
+
+
 def worker_exit(server, worker) -> None:
     """Close pools, executor and DB connections of the exiting worker."""
     app = getattr(worker, "wsgi", None)

@@ -24,6 +24,25 @@ def _csv(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+class SecretsFileError(Exception):
+    """LC_JWT_SECRETS_FILE cannot be read or holds no secret; the message names the file, never a secret."""
+
+
+def read_secrets(path: str) -> tuple[str, ...]:
+    """The secrets in the file at path: one per line or comma-separated, the first current; blank
+    lines and surrounding spaces ignored. Read at every start, including each worker's after SIGHUP."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise SecretsFileError(f"{path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise SecretsFileError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+    secrets = _csv(text.replace("\n", ","))  # _csv strips the \r of CRLF lines too
+    if not secrets:
+        raise SecretsFileError(f"no secret in {path} (one per line or comma-separated, the first is current)")
+    return secrets
+
+
 def issuer(value: str) -> str:
     """An accepted `iss` as the app signs it (https://<subdomain>.zendesk.com): one trailing slash,
     a common way to write a site's address, is dropped; config_checks refuses any other path."""
@@ -43,6 +62,7 @@ class Settings:
 
     env: str = "production"
     jwt_secrets: tuple[str, ...] = ()
+    jwt_secrets_file: str = ""
     jwt_audience: str = "learner-context"
     jwt_issuers: tuple[str, ...] = ()
     jwt_leeway_s: int = 30
@@ -132,7 +152,15 @@ def load(environ: Mapping[str, str] | None = None, **overrides: object) -> Setti
     settings = Settings(**values)  # type: ignore[arg-type]
     settings = _replace(settings, jwt_issuers=tuple(issuer(i) for i in settings.jwt_issuers),
                         zendesk_url=zendesk_root(settings.zendesk_url))
-    if settings.development and not settings.jwt_secrets:
+    if settings.jwt_secrets_file:
+        if settings.jwt_secrets:
+            problems.append("LC_JWT_SECRETS and LC_JWT_SECRETS_FILE: set one of them, not both")
+        else:
+            try:
+                settings = _replace(settings, jwt_secrets=read_secrets(settings.jwt_secrets_file))
+            except SecretsFileError as exc:
+                problems.append(f"LC_JWT_SECRETS_FILE: {exc}")
+    elif settings.development and not settings.jwt_secrets:
         settings = _replace(settings, jwt_secrets=(DEV_SECRET,))
     if settings.development and not settings.audit_hash_key:
         settings = _replace(settings, audit_hash_key=DEV_HASH_KEY)
@@ -149,9 +177,16 @@ def _replace(settings: Settings, **changes: object) -> Settings:
 
 
 def token_defaults(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Secret, issuer and audience a development token is signed with (first of each LC_* list)."""
+    """Secret, issuer and audience a development token is signed with (first of each LC_* list; the
+    secret from LC_JWT_SECRETS, else LC_JWT_SECRETS_FILE, else the development secret)."""
     environ = os.environ if environ is None else environ
-    secrets = _csv(environ.get("LC_JWT_SECRETS", "")) or (DEV_SECRET,)
+    secrets = _csv(environ.get("LC_JWT_SECRETS", ""))
+    if not secrets and environ.get("LC_JWT_SECRETS_FILE", "").strip():
+        try:
+            secrets = read_secrets(environ["LC_JWT_SECRETS_FILE"].strip())
+        except SecretsFileError:
+            secrets = ()  # the service will not start either; its message says why
+    secrets = secrets or (DEV_SECRET,)
     issuers = tuple(map(issuer, _csv(environ.get("LC_JWT_ISSUERS", "")))) or ("https://demo.zendesk.com",)
     return {"secret": secrets[0], "iss": issuers[0],
             "aud": environ.get("LC_JWT_AUDIENCE", "").strip() or Settings.jwt_audience}

@@ -24,7 +24,7 @@ RANGES: dict[str, tuple[int, int]] = {
 }
 
 
-def _unusable_secrets(secrets: tuple[str, ...]) -> list[str]:
+def _unusable_secrets(secrets: tuple[str, ...], var: str) -> list[str]:
     """Secrets PyJWT refuses as HMAC keys (PEM, SSH or JWK text): every token would fail at run time."""
     from jwt import InvalidKeyError
     from jwt.algorithms import HMACAlgorithm
@@ -37,7 +37,7 @@ def _unusable_secrets(secrets: tuple[str, ...]) -> list[str]:
             bad.append(index)
     if not bad:
         return []
-    return [f"LC_JWT_SECRETS: secret(s) #{bad} look like a public key or JWK, not an HMAC secret"]
+    return [f"{var}: secret(s) #{bad} look like a public key or JWK, not an HMAC secret"]
 
 
 def check(s: Settings) -> list[str]:
@@ -45,13 +45,16 @@ def check(s: Settings) -> list[str]:
     problems = []
     if s.env not in ("development", "production", "test"):
         problems.append("LC_ENV: must be development, test or production")
-    if not s.jwt_secrets:
-        problems.append("LC_JWT_SECRETS: required (comma-separated, the first is current)")
-    problems += _unusable_secrets(s.jwt_secrets)
+    # The secrets come from LC_JWT_SECRETS or from the file LC_JWT_SECRETS_FILE names (load() read it).
+    secrets_var = "LC_JWT_SECRETS_FILE" if s.jwt_secrets_file else "LC_JWT_SECRETS"
+    if not s.jwt_secrets and not s.jwt_secrets_file:
+        problems.append("LC_JWT_SECRETS: required (comma-separated, the first is current),"
+                        " or LC_JWT_SECRETS_FILE: a file of them")
+    problems += _unusable_secrets(s.jwt_secrets, secrets_var)
     if not s.development:
         short = [i for i, secret in enumerate(s.jwt_secrets) if len(secret.encode()) < MIN_SECRET_BYTES]
         if short:
-            problems.append(f"LC_JWT_SECRETS: secret(s) #{short} shorter than {MIN_SECRET_BYTES} bytes")
+            problems.append(f"{secrets_var}: secret(s) #{short} shorter than {MIN_SECRET_BYTES} bytes")
         if not s.audit_hash_key:
             problems.append("LC_AUDIT_HASH_KEY: required outside development (keys the identifier hashes)")
     if not s.jwt_issuers:

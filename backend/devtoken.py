@@ -22,11 +22,12 @@ def sign(*, secret: str, iss: str, aud: str, sub: str, ticket_id: int | None = N
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse options (defaults from LC_JWT_SECRETS/ISSUERS/AUDIENCE) and print one token."""
+    """Parse options (defaults from LC_JWT_SECRETS[_FILE]/ISSUERS/AUDIENCE) and print one token."""
     defaults = token_defaults()
     parser = argparse.ArgumentParser(prog="python -m backend.devtoken", description=__doc__)
     parser.add_argument("--secret", default=defaults["secret"],
-                        help="signing secret (default: first of LC_JWT_SECRETS, else the dev secret)")
+                        help="signing secret (default: first of LC_JWT_SECRETS or of LC_JWT_SECRETS_FILE,"
+                             " else the dev secret)")
     parser.add_argument("--iss", default=defaults["iss"], help="issuer (default: first of LC_JWT_ISSUERS)")
     parser.add_argument("--aud", default=defaults["aud"], help="audience (default: LC_JWT_AUDIENCE)")
     parser.add_argument("--sub", default="1", help="agent id (default: 1)")

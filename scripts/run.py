@@ -38,6 +38,8 @@ def backend_env(environ: dict[str, str], sandbox_port: int, backend_port: int) -
         "LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT": "700",
         **{f"LC_{var}_API_URL": f"{sandbox}/internal/{system}/v1" for var, system in SYSTEMS.items()},
     }
+    if environ.get("LC_JWT_SECRETS_FILE"):
+        del defaults["LC_JWT_SECRETS"]  # the backend takes its secrets from one or the other
     env = dict(environ)
     for name, value in defaults.items():
         if not env.get(name):
