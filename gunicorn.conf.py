@@ -76,12 +76,13 @@ def post_worker_init(worker) -> None:
 
 
 def on_reload(server) -> None:
-    """SIGHUP: gunicorn has re-read this file; it now starts new workers, which read LC_* and
-    LC_JWT_SECRETS_FILE afresh, and stops the old ones gracefully (requests in flight finish, new
-    connections wait in the listen queue). A configuration that would not start (a secrets file
-    half-written or with a short secret) is refused instead: its problems are logged and the running
-    workers keep serving with what they read at their start. Were new workers started, they would fail
-    to boot, and gunicorn stops altogether when a worker cannot boot."""
+    """SIGHUP: gunicorn has re-read this file; it now starts new workers, which read the file
+    LC_JWT_SECRETS_FILE names afresh (the environment is the master's, unchanged), and stops the old ones
+    gracefully (requests in flight finish, new connections wait in the listen queue). A configuration
+    that would not start (a secrets file half-written or with a short secret) is refused instead: its
+    problems are logged and the running workers keep serving with what they read at their start. Were
+    new workers started, they would fail to boot, and gunicorn stops altogether when a worker cannot
+    boot."""
     try:
         load()
     except ConfigError as exc:
