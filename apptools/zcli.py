@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from backend.config import DEV_SECRET
+from backend.config import token_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_NAME = "zcli.apps.config.json"
@@ -16,11 +16,11 @@ DEFAULT_BACKEND_URL = "http://127.0.0.1:8000"
 
 def app_settings(manifest: dict, env: Mapping[str, str]) -> dict:
     """A value for every manifest parameter: env for the two that matter, manifest defaults for the rest."""
-    secrets = [s.strip() for s in env.get("LC_JWT_SECRETS", "").split(",") if s.strip()]
     known = {
         "backend_url": env.get("LC_APP_BACKEND_URL") or DEFAULT_BACKEND_URL,
-        # The first backend secret signs; during a rotation it is the new one (see docs/app.md).
-        "shared_secret": secrets[0] if secrets else DEV_SECRET,
+        # The backend's first secret (LC_JWT_SECRETS or LC_JWT_SECRETS_FILE) signs; during a rotation
+        # it is the new one (see docs/app.md).
+        "shared_secret": token_defaults(env)["secret"],
     }
     settings = {}
     for param in manifest.get("parameters", []):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backend.config import DEV_SECRET
+from backend.config import DEV_SECRET, token_defaults
 from sandbox.config import load_zendesk
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +41,7 @@ def _bool(raw: str) -> bool:
 
 
 def load(environ: Mapping[str, str] | None = None) -> PageConfig:
-    """Build PageConfig from LC_PAGE_* (plus LC_JWT_SECRETS and LC_ZENDESK_URL) variables."""
+    """Build PageConfig from LC_PAGE_* (plus LC_JWT_SECRETS[_FILE] and LC_ZENDESK_URL) variables."""
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}
     paths = {"LC_PAGE_APP_DIR": "app_dir", "LC_PAGE_MANIFEST": "manifest_path",
@@ -56,9 +56,8 @@ def load(environ: Mapping[str, str] | None = None) -> PageConfig:
             values[name] = env[var].strip()
     if "LC_PAGE_BACKEND_URL" in env:  # present but empty means "not configured", on purpose
         values["backend_url"] = env["LC_PAGE_BACKEND_URL"].strip()
-    secrets = [s.strip() for s in env.get("LC_JWT_SECRETS", "").split(",") if s.strip()]
-    if secrets:
-        values["shared_secret"] = secrets[0]
+    # The backend's first secret, from LC_JWT_SECRETS or LC_JWT_SECRETS_FILE (else the development one).
+    values["shared_secret"] = token_defaults(env)["secret"]
     if env.get("LC_PAGE_SETTINGS"):
         overrides = json.loads(env["LC_PAGE_SETTINGS"])
         if not isinstance(overrides, dict):

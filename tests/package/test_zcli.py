@@ -33,6 +33,13 @@ def test_settings_follow_the_backend_environment():
     assert settings["backend_url"] == "https://lc.test"
 
 
+def test_settings_take_the_secret_from_the_backends_secrets_file(tmp_path):
+    secrets = tmp_path / "jwt-secrets"
+    secrets.write_text("from-the-file-0123456789abcdef0123456789\nolder-secret\n", encoding="utf-8")
+    settings = app_settings(MANIFEST, {"LC_JWT_SECRETS_FILE": str(secrets)})
+    assert settings["shared_secret"] == "from-the-file-0123456789abcdef0123456789"
+
+
 def test_config_file_is_private_to_its_owner(tmp_path):
     (tmp_path / "manifest.json").write_text(json.dumps(MANIFEST), encoding="utf-8")
     path = write_config(tmp_path, {})

@@ -288,3 +288,11 @@ def test_an_unknown_sdk_source_is_refused_at_start(monkeypatch):
     monkeypatch.setenv("LC_PAGE_SDK_SOURCE", "internet")
     with pytest.raises(ValueError, match="LC_PAGE_SDK_SOURCE: must be auto, cdn or local"):
         page_config.load()
+
+
+def test_the_page_signs_with_the_backends_first_secret_from_its_secrets_file(tmp_path, monkeypatch):
+    secrets = tmp_path / "jwt-secrets"
+    secrets.write_text("page-from-file-0123456789abcdef0123456789,older-secret\n", encoding="utf-8")
+    monkeypatch.delenv("LC_JWT_SECRETS", raising=False)
+    monkeypatch.setenv("LC_JWT_SECRETS_FILE", str(secrets))
+    assert page_config.load().shared_secret == "page-from-file-0123456789abcdef0123456789"
