@@ -127,6 +127,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         else:
             trim = f.name in ("zendesk_url", "alert_webhook_url")
             values[f.name] = raw.rstrip("/") if trim else raw
+            if f.name == "zendesk_url":
+                # The backend reads the same variable and takes the API's own address too (…/api/v2).
+                values[f.name] = values[f.name].removesuffix("/api/v2").rstrip("/")
     settings = Settings(**values)  # type: ignore[arg-type]
     _url("LC_ZENDESK_URL", settings.zendesk_url, problems)
     _url("LC_ALERT_WEBHOOK_URL", settings.alert_webhook_url, problems)

@@ -23,6 +23,12 @@ def test_values_are_parsed_and_urls_trimmed():
     assert settings.warehouse_url == "postgresql+psycopg://u@h/db"
 
 
+@pytest.mark.parametrize("written", ["https://acme.zendesk.com", "https://acme.zendesk.com/",
+                                     "https://acme.zendesk.com/api/v2", "https://acme.zendesk.com/api/v2/"])
+def test_zendesk_url_is_the_account_root_however_it_is_written_as_the_backend_takes_it(written):
+    assert load({"LC_ZENDESK_URL": written}).zendesk_url == "https://acme.zendesk.com"
+
+
 def test_every_problem_is_listed():
     with pytest.raises(ConfigError) as info:
         load({"LC_EXPORT_PAGE_SIZE": "0", "LC_ALERT_SENSITIVITY": "high", "LC_ALERT_WEBHOOK_URL": "ftp://x",
