@@ -38,6 +38,12 @@ def gunicorn_env(tmp_path, **extra: str) -> dict[str, str]:
     return env
 
 
+def run_gunicorn(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """gunicorn with the project's conf and env, to its exit (the start-up checks stop it)."""
+    return subprocess.run([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("gunicorn")
@@ -56,14 +62,7 @@ def server(tmp_path_factory):
 def test_a_bad_environment_stops_gunicorn_with_a_clear_message(tmp_path):
     env = gunicorn_env(tmp_path, LC_ENV="production", LC_JWT_SECRETS="too-short")
     env.pop("LC_PAYMENT_API_URL")
-    proc = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = run_gunicorn(env)
     assert proc.returncode == 1
     assert "learner-context backend cannot start" in proc.stderr
     assert "LC_JWT_SECRETS" in proc.stderr and "LC_PAYMENT_API_URL" in proc.stderr
@@ -74,14 +73,7 @@ def test_a_bad_environment_stops_gunicorn_with_a_clear_message(tmp_path):
 def test_malformed_settings_stop_gunicorn_with_one_message_and_no_traceback(tmp_path):
     env = gunicorn_env(tmp_path, LC_WORKERS="two", LC_THREADS="0", LC_RATE_LIMIT="lots",
                        LC_DATABASE_URL="notaurl", LC_REDIS_URL="notaurl", LC_LOG_LEVEL="loud")
-    proc = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = run_gunicorn(env)
     assert proc.returncode == 1
     assert proc.stderr.count("learner-context backend cannot start") == 1
     for var in ("LC_WORKERS", "LC_THREADS", "LC_RATE_LIMIT", "LC_DATABASE_URL", "LC_REDIS_URL",
@@ -94,14 +86,7 @@ def test_a_driver_or_redis_url_workers_could_not_use_stops_gunicorn_before_forki
     # Both once passed start-up, then every worker died at boot with a traceback.
     env = gunicorn_env(tmp_path, LC_DATABASE_URL="postgresql+psycopg2://audit@127.0.0.1/audit",
                        LC_REDIS_URL="redis://127.0.0.1:notaport/0")
-    proc = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = run_gunicorn(env)
     assert proc.returncode == 1
     assert "  - LC_DATABASE_URL: driver 'psycopg2' is not supported" in proc.stderr
     assert "  - LC_REDIS_URL: redis cannot use it" in proc.stderr

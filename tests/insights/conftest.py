@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -63,6 +65,32 @@ def settings_for(sandbox_url: str, warehouse_url: str, **changes) -> config.Sett
     """Settings for in-process use against the sandbox."""
     base = config.load({"LC_ZENDESK_URL": sandbox_url, "LC_WAREHOUSE_URL": warehouse_url})
     return replace(base, **changes)
+
+
+@contextmanager
+def exporter_for(sandbox_url: str, warehouse_url: str, page_size: int = 1000,
+                 budget: float = 20) -> Iterator[export.Exporter]:
+    """An in-process Exporter against the sandbox, its engine and HTTP session closed after the block."""
+    settings = settings_for(sandbox_url, warehouse_url, retry_budget_s=budget)
+    engine, http = warehouse.engine_for(warehouse_url), Http(settings)
+    try:
+        warehouse.create_all(engine)
+        yield export.Exporter(http, zenpy_client(settings), engine, page_size, progress=False)
+    finally:
+        http.close()
+        engine.dispose()
+
+
+@contextmanager
+def rate_limited(sandbox_url: str, per_minute: int) -> Iterator[None]:
+    """The sandbox's Zendesk API allows per_minute requests during the block, then what it allowed before."""
+    limit_url = f"{sandbox_url}/_sandbox/zendesk/rate-limit"
+    usual = requests.get(limit_url, timeout=5).json()["per_minute"]
+    requests.put(limit_url, json={"per_minute": per_minute}, timeout=5)
+    try:
+        yield
+    finally:
+        requests.put(limit_url, json={"per_minute": usual}, timeout=5)
 
 
 @dataclass

@@ -4,24 +4,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import requests
 from sqlalchemy import and_, func, select
 
 from insights import export, warehouse
 from insights.warehouse import comment_events, satisfaction_ratings
-from insights.zendesk import Http, ZendeskUnavailable, zenpy_client
-from tests.insights.conftest import now, settings_for
+from insights.zendesk import ZendeskUnavailable
+from tests.insights.conftest import exporter_for, now, rate_limited
 
 
 def export_run(sandbox_url: str, url: str, since, page_size: int = 1000, budget: float = 20) -> None:  # noqa: ANN001
-    settings = settings_for(sandbox_url, url, retry_budget_s=budget)
-    engine, http = warehouse.engine_for(url), Http(settings)
-    try:
-        warehouse.create_all(engine)
-        export.Exporter(http, zenpy_client(settings), engine, page_size, progress=False).run(since)
-    finally:
-        http.close()
-        engine.dispose()
+    with exporter_for(sandbox_url, url, page_size, budget) as exporter:
+        exporter.run(since)
 
 
 def rows_between(url: str, table, start, end) -> int:  # noqa: ANN001
@@ -38,14 +31,9 @@ def test_a_back_fill_cut_short_is_finished_for_replies_and_ratings_later(clean_s
     gap = (back + timedelta(hours=1), back + timedelta(days=3))  # older than the ratings' 7-day look-back
     export_run(clean_sandbox.url, warehouse_url, recent)
     assert rows_between(warehouse_url, comment_events, *gap) == 0
-    limit_url = f"{clean_sandbox.url}/_sandbox/zendesk/rate-limit"
-    usual = requests.get(limit_url, timeout=5).json()["per_minute"]
-    requests.put(limit_url, json={"per_minute": 4}, timeout=5)  # the agents and two ticket pages, no more
-    try:
-        with pytest.raises(ZendeskUnavailable, match="rate limited"):
-            export_run(clean_sandbox.url, warehouse_url, back, page_size=100, budget=0)
-    finally:
-        requests.put(limit_url, json={"per_minute": usual}, timeout=5)
+    # the agents and two ticket pages, no more
+    with rate_limited(clean_sandbox.url, 4), pytest.raises(ZendeskUnavailable, match="rate limited"):
+        export_run(clean_sandbox.url, warehouse_url, back, page_size=100, budget=0)
     export_run(clean_sandbox.url, warehouse_url, None)  # the next scheduled run, without --since
     assert rows_between(warehouse_url, comment_events, *gap) > 100
     assert rows_between(warehouse_url, satisfaction_ratings, *gap) > 10
@@ -61,14 +49,9 @@ def test_a_second_back_fill_does_not_cut_short_one_still_waiting_for_its_streams
     recent, back, later = (now() - timedelta(days=d) for d in (1, 12, 3))
     gap = (back + timedelta(hours=1), back + timedelta(days=3))  # older than the ratings' 7-day look-back
     export_run(clean_sandbox.url, warehouse_url, recent)
-    limit_url = f"{clean_sandbox.url}/_sandbox/zendesk/rate-limit"
-    usual = requests.get(limit_url, timeout=5).json()["per_minute"]
-    requests.put(limit_url, json={"per_minute": 4}, timeout=5)  # stopped in the tickets stream
-    try:
-        with pytest.raises(ZendeskUnavailable, match="rate limited"):
-            export_run(clean_sandbox.url, warehouse_url, back, page_size=100, budget=0)
-    finally:
-        requests.put(limit_url, json={"per_minute": usual}, timeout=5)
+    # stopped in the tickets stream
+    with rate_limited(clean_sandbox.url, 4), pytest.raises(ZendeskUnavailable, match="rate limited"):
+        export_run(clean_sandbox.url, warehouse_url, back, page_size=100, budget=0)
     export_run(clean_sandbox.url, warehouse_url, later)  # a later --since, before the first was finished
     assert rows_between(warehouse_url, comment_events, *gap) > 100
     assert rows_between(warehouse_url, satisfaction_ratings, *gap) > 10

@@ -4,22 +4,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import requests
 
-from insights import export, warehouse
-from insights.zendesk import Http, ZendeskUnavailable, zenpy_client
-from tests.insights.conftest import now, settings_for
+from insights import warehouse
+from insights.zendesk import ZendeskUnavailable
+from tests.insights.conftest import exporter_for, now, rate_limited
 
 
 def export_tickets(url: str, sandbox_url: str, since, page_size: int) -> None:  # noqa: ANN001
-    settings = settings_for(sandbox_url, url, retry_budget_s=0)
-    engine, http = warehouse.engine_for(url), Http(settings)
-    try:
-        warehouse.create_all(engine)
-        export.Exporter(http, zenpy_client(settings), engine, page_size, progress=False).tickets(since)
-    finally:
-        http.close()
-        engine.dispose()
+    with exporter_for(sandbox_url, url, page_size, budget=0) as exporter:
+        exporter.tickets(since)
 
 
 def saved(url: str) -> dict:
@@ -34,14 +27,8 @@ def saved(url: str) -> dict:
 def stopped_run(clean_sandbox, warehouse_url):  # noqa: ANN001, ANN201
     """A tickets export from 10 days ago that the rate limit stopped after 3 pages (exit 3 in a CLI run)."""
     first = (now() - timedelta(days=10)).replace(microsecond=0)
-    limit_url = f"{clean_sandbox.url}/_sandbox/zendesk/rate-limit"
-    usual = requests.get(limit_url, timeout=5).json()["per_minute"]
-    requests.put(limit_url, json={"per_minute": 3}, timeout=5)
-    try:
-        with pytest.raises(ZendeskUnavailable, match="rate limited"):
-            export_tickets(warehouse_url, clean_sandbox.url, first, page_size=100)
-    finally:
-        requests.put(limit_url, json={"per_minute": usual}, timeout=5)
+    with rate_limited(clean_sandbox.url, 3), pytest.raises(ZendeskUnavailable, match="rate limited"):
+        export_tickets(warehouse_url, clean_sandbox.url, first, page_size=100)
     state = saved(warehouse_url)
     assert state["pages"] == 3 and not state["done"] and state["since"] == first
     return first, state.get("reached")
@@ -71,14 +58,8 @@ def test_a_back_fill_from_before_the_coverage_claims_its_start_only_once_it_has_
     export_tickets(warehouse_url, clean_sandbox.url, covered, page_size=1000)
     assert saved(warehouse_url)["done"] and saved(warehouse_url)["since"] == covered
     back = (now() - timedelta(days=10)).replace(microsecond=0)
-    limit_url = f"{clean_sandbox.url}/_sandbox/zendesk/rate-limit"
-    usual = requests.get(limit_url, timeout=5).json()["per_minute"]
-    requests.put(limit_url, json={"per_minute": 3}, timeout=5)
-    try:
-        with pytest.raises(ZendeskUnavailable, match="rate limited"):
-            export_tickets(warehouse_url, clean_sandbox.url, back, page_size=100)
-    finally:
-        requests.put(limit_url, json={"per_minute": usual}, timeout=5)
+    with rate_limited(clean_sandbox.url, 3), pytest.raises(ZendeskUnavailable, match="rate limited"):
+        export_tickets(warehouse_url, clean_sandbox.url, back, page_size=100)
     state = saved(warehouse_url)
     assert state["pages"] == 3 and not state["done"] and state["reached"] < covered - timedelta(days=3)
     assert state["since"] == covered  # not 10 days ago: the back-fill has not read days 7 to 2 yet
