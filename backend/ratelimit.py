@@ -13,7 +13,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from backend.errors import TooManyRequests
 from backend.lookup import Agent
-from backend.redis_cache import REDIS_RETRY_AFTER_S
+from backend.redis_cache import REDIS_RETRY_AFTER_S, SkipWindow
 
 log = logging.getLogger(__name__)
 # The limit is asked before every lookup, outside its deadline: an unresponsive Redis (it accepts and
@@ -63,7 +63,7 @@ class RateLimiter:
     def __init__(self, limit: str, redis_url: str = "", *, key_prefix: str = "lc-rate"):
         self.item = parse(limit)
         self.local = None if redis_url else LocalMovingWindow(self.item.amount, self.item.get_expiry())
-        self._down_until = 0.0  # monotonic time until which Redis is not asked (after a failure)
+        self._redis = SkipWindow(REDIS_RETRY_AFTER_S)  # after a failure, Redis is not asked for a while
         if redis_url:
             self.storage = storage_from_string(limits_url(redis_url), key_prefix=key_prefix,
                                                socket_timeout=REDIS_TIMEOUT_S,
@@ -78,7 +78,7 @@ class RateLimiter:
             if reset_at is None:
                 return
             self._refuse(reset_at)
-        if time.monotonic() < self._down_until:
+        if not self._redis.usable():
             return  # Redis failed moments ago: fail open without paying its timeout again
         try:
             allowed = self.limiter.hit(self.item, key)
@@ -86,7 +86,7 @@ class RateLimiter:
                 return
             reset_at = self.limiter.get_window_stats(self.item, key).reset_time
         except Exception as exc:  # noqa: BLE001 - any storage failure: fail open, a lookup beats a 500
-            self._down_until = time.monotonic() + REDIS_RETRY_AFTER_S
+            self._redis.failed()
             log.warning("rate limit storage unavailable; not limiting for %s s", REDIS_RETRY_AFTER_S,
                         extra={"error": type(exc).__name__})
             return

@@ -15,6 +15,23 @@ REDIS_TIMEOUT_S = 0.2  # a slow cache must cost less than the call it saves
 REDIS_RETRY_AFTER_S = 5.0  # after a Redis failure, skip it this long instead of paying the timeout again
 
 
+class SkipWindow:
+    """After a Redis failure, Redis is not asked for REDIS_RETRY_AFTER_S: a dead or silent server must
+    not cost its timeout on every call (the cache and the rate limit each keep one)."""
+
+    def __init__(self, seconds: float = REDIS_RETRY_AFTER_S) -> None:
+        self.seconds = seconds
+        self._until = 0.0
+
+    def usable(self) -> bool:
+        """False within `seconds` of the last failure."""
+        return time.monotonic() >= self._until
+
+    def failed(self) -> None:
+        """Note a failure now: Redis is skipped for the next `seconds`."""
+        self._until = time.monotonic() + self.seconds
+
+
 class RedisCache:
     """Redis with JSON values under a key prefix; any Redis error degrades to 'no cache'."""
 
@@ -23,13 +40,13 @@ class RedisCache:
         self.prefix = prefix
         self._client = redis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_S,
                                             socket_connect_timeout=REDIS_TIMEOUT_S)
-        self._down_until = 0.0
+        self._skip = SkipWindow()
 
     def _usable(self) -> bool:
-        return time.monotonic() >= self._down_until
+        return self._skip.usable()
 
     def _failed(self, action: str, exc: Exception) -> None:
-        self._down_until = time.monotonic() + REDIS_RETRY_AFTER_S
+        self._skip.failed()
         log.warning("cache %s failed, continuing without cache: %s", action, type(exc).__name__)
 
     def get(self, key: str) -> object | None:
