@@ -23,13 +23,18 @@ def advisory_key(job: str, schema: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+def _warehouse_key(conn: Connection, job: str) -> int:
+    """job's advisory-lock key for the warehouse conn is on. Advisory locks are per database; the schema
+    in the key keeps warehouses sharing a database apart, and asking the server (not the URL) gives every
+    machine the same key whatever host name it uses."""
+    return advisory_key(job, conn.execute(text("SELECT current_schema()")).scalar_one() or "")
+
+
 @contextmanager
 def _advisory_lock(engine: Engine, job: str) -> Iterator[None]:
     conn = engine.connect()
     try:
-        # Advisory locks are per database; the schema in the key keeps warehouses sharing a database apart,
-        # and asking the server (not the URL) gives every machine the same key whatever host name it uses.
-        key = advisory_key(job, conn.execute(text("SELECT current_schema()")).scalar_one() or "")
+        key = _warehouse_key(conn, job)
         got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one()
         conn.commit()  # the lock is session-level: it outlives this transaction, and dies with the connection
         if not got:
@@ -50,8 +55,7 @@ def hold_upgrade_lock(conn: Connection) -> None:
     whichever job lock it holds, so two at once must take turns: the second then finds the work done.
     """
     if conn.dialect.name == "postgresql":  # a transaction-level advisory lock: released at commit/rollback
-        key = advisory_key("upgrade", conn.execute(text("SELECT current_schema()")).scalar_one() or "")
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _warehouse_key(conn, "upgrade")})
     elif conn.dialect.name == "sqlite":  # the write lock up front, waiting up to the busy timeout
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
