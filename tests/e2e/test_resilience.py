@@ -174,21 +174,25 @@ def test_an_app_zendesk_never_registers_says_so_and_offers_reload(browser, clean
 def test_an_answer_for_the_previous_requester_is_never_shown_for_the_new_one(open_with, clean_sandbox):
     ticket = open_with(1001)
     ticket.wait_state("matched")
-    frame = app_frame(ticket)
-    # Record every learner the panel shows from here on.
-    frame.evaluate("""() => {
+    clean_sandbox.fault("learners", "latency", ms=20_000, times=1)
+    ticket.testid("lc-action-refresh").click()  # Amélie's lookup, held at the learners system
+    wait_for(lambda: clean_sandbox.holding().get("learners") == 1, 10, "the held learners call")
+    ticket.wait_state("loading")
+    # From here on, record every learner the panel draws.
+    app_frame(ticket).evaluate("""() => {
       window.seenLearners = [];
       new MutationObserver(() => document.querySelectorAll('[data-learner-id]')
         .forEach((el) => window.seenLearners.push(el.dataset.learnerId)))
         .observe(document.body, { subtree: true, childList: true, attributes: true });
     }""")
-    clean_sandbox.fault("learners", "latency", ms=20_000, times=1)
-    ticket.testid("lc-action-refresh").click()  # Amélie's lookup, held at the learners system
-    wait_for(lambda: clean_sandbox.holding().get("learners") == 1, 10, "the held learners call")
     ticket.page.get_by_test_id("page-ticket-picker").select_option("1003")
-    clean_sandbox.clear_faults()  # Amélie's answer now arrives while the panel waits for Sam's
+    # The page tells the app only once it has loaded ticket 1003; an answer arriving before that is
+    # rightly the one the app asked for, so release Amélie's only after the app has been told.
+    wait_for(lambda: any(e["detail"] == ["ticket.requester.id.changed"] for e in ticket.zaf_log("event")),
+             10, "the requester change reaching the app")
+    clean_sandbox.clear_faults()  # Amélie's answer now arrives after the panel has moved on to Sam
     expect(ticket.app.locator(f"[data-testid=lc-match][data-learner-id='{p.SAM_ID}']")).to_be_visible()
-    assert p.AMELIE_ID not in frame.evaluate("window.seenLearners")
+    assert p.AMELIE_ID not in app_frame(ticket).evaluate("window.seenLearners")
 
 
 def test_the_minute_redraw_never_loses_a_half_typed_manual_search(open_with):

@@ -27,7 +27,9 @@ export class ZafHost {
 
   // Fire a framework event at the app (only once it is registered, like Zendesk).
   trigger(name, message) {
-    if (this.registered) this.post({ key: `zaf.${name}`, message });
+    if (!this.registered) return;
+    this.post({ key: `zaf.${name}`, message });
+    this.log('event', name);
   }
 
   isSubscribed(name) {
