@@ -12,7 +12,7 @@ if _HERE not in sys.path:
 
 from gunicorn.glogging import Logger  # noqa: E402 - after the path above
 
-from backend.config import ConfigError, load, server_options  # noqa: E402 - after the path above
+from backend.config import ConfigError, hold_secrets, load, server_options  # noqa: E402 - after the path above
 
 try:
     _options, _option_problems = server_options(), []
@@ -58,10 +58,11 @@ limit_request_field_size = 8190
 
 
 def on_starting(server) -> None:
-    """Validate LC_* once in the master so a bad environment stops gunicorn with a clear message."""
+    """Validate LC_* once in the master so a bad environment stops gunicorn with a clear message; the
+    master holds the secrets file's secrets for the workers it forks (hold_secrets)."""
     problems = list(_option_problems)
     try:
-        load()
+        hold_secrets(load(fresh_secrets=True))
     except ConfigError as exc:
         problems += exc.problems
     if problems:
@@ -70,21 +71,21 @@ def on_starting(server) -> None:
 
 
 def post_worker_init(worker) -> None:
-    """A worker has loaded the app (and read LC_* and the secrets file): it serves from now on. After a
-    SIGHUP, these lines tell when the new workers have taken over."""
+    """A worker has loaded the app (LC_* and the secrets the master holds): it serves from now on. After
+    a SIGHUP, these lines tell when the new workers have taken over."""
     worker.log.info("Worker ready (pid: %s)", worker.pid)
 
 
 def on_reload(server) -> None:
-    """SIGHUP: gunicorn has re-read this file; it now starts new workers, which read the file
-    LC_JWT_SECRETS_FILE names afresh (the environment is the master's, unchanged), and stops the old ones
-    gracefully (requests in flight finish, new connections wait in the listen queue). A configuration
-    that would not start (a secrets file half-written or with a short secret) is refused instead: its
-    problems are logged and the running workers keep serving with what they read at their start. Were
-    new workers started, they would fail to boot, and gunicorn stops altogether when a worker cannot
-    boot."""
+    """SIGHUP: gunicorn has re-read this file; the master reads the file LC_JWT_SECRETS_FILE names
+    afresh (the environment is the master's, unchanged) and holds its secrets for the new workers it
+    now starts; it stops the old ones gracefully (requests in flight finish, new connections wait in
+    the listen queue). A configuration that would not start (a secrets file half-written or with a
+    short secret) is refused instead: its problems are logged and the running workers keep serving
+    with the secrets held before. Were new workers started, they would fail to boot, and gunicorn
+    stops altogether when a worker cannot boot."""
     try:
-        load()
+        hold_secrets(load(fresh_secrets=True))
     except ConfigError as exc:
         server.log.error("learner-context backend: reload refused, the running workers are kept: %s", exc)
         # gunicorn's reload starts cfg.workers new workers, then stops the oldest beyond the count it

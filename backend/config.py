@@ -30,7 +30,7 @@ class SecretsFileError(Exception):
 
 def read_secrets(path: str) -> tuple[str, ...]:
     """The secrets in the file at path: one per line or comma-separated, the first current; blank
-    lines and surrounding spaces ignored. Read at every start, including each worker's after SIGHUP."""
+    lines and surrounding spaces ignored."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -122,8 +122,25 @@ _BOOL = {"1": True, "true": True, "yes": True, "on": True,
          "0": False, "false": False, "no": False, "off": False}
 
 
-def load(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-    """Build Settings from LC_* variables (plus keyword overrides) or raise ConfigError."""
+# The secrets gunicorn's master last accepted from LC_JWT_SECRETS_FILE, by path (see hold_secrets).
+_held_secrets: dict[str, tuple[str, ...]] = {}
+
+
+def hold_secrets(settings: Settings) -> None:
+    """Make load() in this process, and in every process forked from it later, take the secrets of
+    settings' LC_JWT_SECRETS_FILE from settings instead of the file. gunicorn's master holds what it
+    accepted at start-up and at each SIGHUP, so a worker it forks for another reason (one crashed or
+    timed out) serves with its siblings' secrets: not a file edited since without a SIGHUP, which
+    would split the workers between two sets of secrets, nor a broken one, which would stop gunicorn."""
+    _held_secrets.clear()
+    if settings.jwt_secrets_file:
+        _held_secrets[settings.jwt_secrets_file] = settings.jwt_secrets
+
+
+def load(environ: Mapping[str, str] | None = None, *, fresh_secrets: bool = False,
+         **overrides: object) -> Settings:
+    """Build Settings from LC_* variables (plus keyword overrides) or raise ConfigError; the secrets
+    file's held secrets are used unless fresh_secrets (the master reading the file at SIGHUP)."""
     environ = os.environ if environ is None else environ
     problems: list[str] = []
     values: dict[str, object] = {}
@@ -157,7 +174,8 @@ def load(environ: Mapping[str, str] | None = None, **overrides: object) -> Setti
             problems.append("LC_JWT_SECRETS and LC_JWT_SECRETS_FILE: set one of them, not both")
         else:
             try:
-                settings = _replace(settings, jwt_secrets=read_secrets(settings.jwt_secrets_file))
+                held = None if fresh_secrets else _held_secrets.get(settings.jwt_secrets_file)
+                settings = _replace(settings, jwt_secrets=held or read_secrets(settings.jwt_secrets_file))
             except SecretsFileError as exc:
                 problems.append(f"LC_JWT_SECRETS_FILE: {exc}")
     elif settings.development and not settings.jwt_secrets:

@@ -1,4 +1,4 @@
-"""Rotating the shared secret without a restart: LC_JWT_SECRETS_FILE, re-read by new workers on SIGHUP."""
+"""Rotating the shared secret without a restart: LC_JWT_SECRETS_FILE, re-read by the master on SIGHUP."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from backend.config import ConfigError, load, token_defaults
+from backend.config import ConfigError, hold_secrets, load, token_defaults
 from backend.devtoken import sign
 from scripts.run import backend_env
 from tests.backend.test_config import VALID
@@ -89,6 +89,17 @@ def rotating(tmp_path):
 
 def ready_workers(log: Path) -> int:
     return log.read_text(encoding="utf-8", errors="replace").count('"Worker ready (pid: ')
+
+
+def crash_every_worker(server: Server, log: Path) -> None:
+    """Kill each worker as a crash would and wait until gunicorn has forked and booted their successors."""
+    master = server.proc.pid
+    workers = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    booted = ready_workers(log)
+    for pid in workers:
+        os.kill(int(pid), signal.SIGKILL)
+    wait_for(lambda: ready_workers(log) == booted + len(workers) or server.proc.poll() is not None,
+             timeout=60, poll_s=0.1, what="gunicorn never replaced the killed workers")
 
 
 def reload_under_traffic(server: Server, secrets: Path, text: str, traffic_secret: str,
@@ -179,6 +190,22 @@ def test_the_secrets_variable_and_file_are_one_or_the_other(tmp_path):
     assert caught.value.problems == ["LC_JWT_SECRETS and LC_JWT_SECRETS_FILE: set one of them, not both"]
 
 
+def test_held_secrets_stand_in_for_the_file_until_it_is_read_afresh(tmp_path):
+    path = tmp_path / "secrets"
+    write(path, OLD)
+    environ = {**without(VALID, "LC_JWT_SECRETS"), "LC_JWT_SECRETS_FILE": str(path)}
+    try:
+        hold_secrets(load(environ))
+        write(path, NEW)
+        assert load(environ).jwt_secrets == (OLD,)  # a worker forked now
+        assert load(environ, fresh_secrets=True).jwt_secrets == (NEW,)  # the master at SIGHUP
+        other = tmp_path / "other-secrets"
+        write(other, NEW)
+        assert load({**environ, "LC_JWT_SECRETS_FILE": str(other)}).jwt_secrets == (NEW,)  # held by path
+    finally:
+        hold_secrets(load(VALID))  # holds nothing: VALID names no file
+
+
 def test_make_run_leaves_the_secrets_to_a_file_when_one_is_named():
     assert "LC_JWT_SECRETS" not in backend_env({"LC_JWT_SECRETS_FILE": "/run/secrets/lc"}, 8001, 8000)
     assert backend_env({}, 8001, 8000)["LC_JWT_SECRETS"]
@@ -186,3 +213,15 @@ def test_make_run_leaves_the_secrets_to_a_file_when_one_is_named():
 
 def without(environ: dict[str, str], name: str) -> dict[str, str]:
     return {k: v for k, v in environ.items() if k != name}
+
+
+def test_workers_restarted_between_sighups_keep_the_secrets_the_master_accepted(rotating):
+    server, secrets, log = rotating
+    write(secrets, NEW + "\n")  # edited, not yet signalled: a worker forked now must not take it alone
+    crash_every_worker(server, log)
+    assert settles(server, OLD, 415) and settles(server, NEW, 401)
+
+    write(secrets, "too-short\n")  # broken meanwhile: a worker forked now must still boot
+    crash_every_worker(server, log)
+    assert server.proc.poll() is None, "gunicorn stopped"
+    assert settles(server, OLD, 415)
