@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from insights import alerts, config, warehouse
 from insights.commands import ALREADY_RUNNING, COMMANDS, FAILURE, OK, UNAVAILABLE, USAGE, Usage
-from insights.problems import db_problem
+from insights.problems import db_problem, waited_for_lock
 from insights.runs import AlreadyRunning
 from insights.zendesk import ZendeskRefused, ZendeskUnavailable
 
@@ -76,7 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("dependency unavailable: %s", exc)
         return UNAVAILABLE
     except (OperationalError, InterfaceError) as exc:
-        log.error("warehouse unavailable: %s", type(exc.orig).__name__ if exc.orig else type(exc).__name__)
+        if waited_for_lock(exc):
+            log.error("warehouse busy: another session held a lock this run needed for over %g s "
+                      "(LC_WAREHOUSE_LOCK_WAIT_S); this run stopped, the next one carries on",
+                      settings.warehouse_lock_wait_s)
+        else:
+            log.error("warehouse unavailable: %s", type(exc.orig or exc).__name__)
         return UNAVAILABLE
     except DBAPIError as exc:  # the warehouse refused a statement: retrying the same data will not help
         log.error("%s failed: the warehouse refused a write or query: %s", args.command, db_problem(exc))

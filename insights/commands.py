@@ -25,7 +25,7 @@ class Usage(Exception):
 
 def open_warehouse(settings: config.Settings):  # noqa: ANN201 - an SQLAlchemy Engine
     """The warehouse engine with every table present; Usage if the URL leads to no usable warehouse."""
-    engine = warehouse.engine_for(settings.warehouse_url)
+    engine = warehouse.engine_for(settings.warehouse_url, settings.warehouse_lock_wait_s)
     try:
         warehouse.create_all(engine)
     except (OperationalError, InterfaceError):
@@ -52,7 +52,7 @@ def _no_warehouse(exc: DBAPIError) -> str | None:
 def locked(job: Callable[[config.Settings, argparse.Namespace], int]) -> Callable[..., int]:
     """job run while holding its lock on the warehouse: overlapping cron runs never double-write or alert."""
     def run(settings: config.Settings, args: argparse.Namespace) -> int:
-        engine = warehouse.engine_for(settings.warehouse_url)
+        engine = warehouse.engine_for(settings.warehouse_url, settings.warehouse_lock_wait_s)
         try:
             with job_lock(engine, args.command):
                 return job(settings, args)

@@ -32,6 +32,7 @@ class Settings:
     zendesk_api_token: str = "sandbox-zendesk-token"  # noqa: S105 - the sandbox's public demo token
     zendesk_timeout_s: float = 30.0
     warehouse_url: str = f"sqlite:///{ROOT / 'var' / 'warehouse.db'}"
+    warehouse_lock_wait_s: float = 30.0
     export_page_size: int = 1000
     export_start: str = ""
     retry_budget_s: float = 120.0
@@ -50,6 +51,7 @@ ENV_NAMES: dict[str, str] = {
     "zendesk_api_token": "LC_ZENDESK_API_TOKEN",
     "zendesk_timeout_s": "LC_ZENDESK_TIMEOUT_S",
     "warehouse_url": "LC_WAREHOUSE_URL",
+    "warehouse_lock_wait_s": "LC_WAREHOUSE_LOCK_WAIT_S",
     "export_page_size": "LC_EXPORT_PAGE_SIZE",
     "export_start": "LC_EXPORT_START",
     "retry_budget_s": "LC_EXPORT_RETRY_BUDGET_S",
@@ -64,12 +66,13 @@ ENV_NAMES: dict[str, str] = {
 
 # Lower bounds keep nonsense (a zero page size, a negative cooldown) out of the jobs.
 MINIMUMS: dict[str, float] = {
-    "zendesk_timeout_s": 0.1, "export_page_size": 1, "retry_budget_s": 0, "alert_weeks": 1,
-    "alert_sensitivity": 0, "alert_min_count": 0, "alert_min_elapsed_min": 0,
+    "zendesk_timeout_s": 0.1, "warehouse_lock_wait_s": 0.1, "export_page_size": 1, "retry_budget_s": 0,
+    "alert_weeks": 1, "alert_sensitivity": 0, "alert_min_count": 0, "alert_min_elapsed_min": 0,
     "alert_cooldown_min": 0, "alert_watch_s": 1,
 }
 
-MAXIMUMS: dict[str, float] = {"export_page_size": 1000}  # Zendesk's incremental exports refuse more
+# Zendesk's incremental exports refuse bigger pages; a day's wait for a lock is a run that is stuck.
+MAXIMUMS: dict[str, float] = {"export_page_size": 1000, "warehouse_lock_wait_s": 86400}
 
 
 def _url(name: str, value: str, problems: list[str]) -> None:

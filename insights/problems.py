@@ -16,3 +16,11 @@ def db_problem(exc: DBAPIError) -> str:
     said = re.sub(r'"[^"]*"', '"…"', lines[0] if lines else "")[:200]
     code = getattr(orig, "sqlstate", None)
     return type(orig).__name__ + (f" (SQLSTATE {code})" if code else "") + (f": {said}" if said else "")
+
+
+def waited_for_lock(exc: DBAPIError) -> bool:
+    """The statement gave up waiting for a lock another session holds (PostgreSQL's lock_timeout,
+    SQLite's busy timeout)."""
+    orig = exc.orig
+    return (getattr(orig, "sqlstate", None) == "55P03"
+            or getattr(orig, "sqlite_errorname", None) in ("SQLITE_BUSY", "SQLITE_LOCKED"))

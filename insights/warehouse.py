@@ -99,13 +99,15 @@ alert_state = Table(
 )
 
 
-def engine_for(url: str) -> Engine:
-    """An engine for url; SQLite files get their folder created, WAL mode and a busy timeout."""
+def engine_for(url: str, lock_wait_s: float = 30.0) -> Engine:
+    """An engine for url; SQLite files get their folder created and WAL mode. A statement waits at most
+    lock_wait_s for a lock another session holds (SQLite's busy timeout, PostgreSQL's lock_timeout), so a
+    forgotten open transaction stops a scheduled run with an error instead of hanging it for good."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": lock_wait_s})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
@@ -115,7 +117,18 @@ def engine_for(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _lock_timeout(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+        # A SET, not a startup option: connection poolers such as PgBouncer refuse those. Committed, or
+        # the pool's rollback on the connection's first return would undo it.
+        cur = dbapi_conn.cursor()
+        cur.execute(f"SET lock_timeout = {max(1, round(lock_wait_s * 1000))}")
+        cur.close()
+        dbapi_conn.commit()
+
+    return engine
 
 
 def create_all(engine: Engine) -> None:

@@ -52,7 +52,8 @@ def test_a_warehouse_url_the_jobs_cannot_use_is_refused_without_echoing_it(url, 
 @pytest.mark.parametrize(("name", "value", "why"), [
     ("LC_ALERT_SENSITIVITY", "nan", "finite"), ("LC_EXPORT_RETRY_BUDGET_S", "inf", "finite"),
     ("LC_ZENDESK_TIMEOUT_S", "nan", "finite"), ("LC_ALERT_SENSITIVITY", "-inf", "finite"),
-    ("LC_EXPORT_PAGE_SIZE", "5000", "at most 1000")])
+    ("LC_EXPORT_PAGE_SIZE", "5000", "at most 1000"), ("LC_WAREHOUSE_LOCK_WAIT_S", "0", "at least 0.1"),
+    ("LC_WAREHOUSE_LOCK_WAIT_S", "1e9", "at most 86400")])
 def test_numbers_that_are_not_finite_or_past_zendesks_limits_are_refused(name, value, why):
     with pytest.raises(ConfigError) as info:
         load({name: value})

@@ -182,3 +182,20 @@ def test_a_warehouse_url_leading_nowhere_usable_exits_2_with_one_line(sandbox, u
     result = run_cli(*command, env=cli_env(sandbox.url, url))
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and why in result.stderr and "LC_WAREHOUSE_URL" in result.stderr
+
+
+def test_a_run_waits_a_bounded_time_for_a_lock_held_elsewhere_then_exits_3(sandbox, warehouse_url):
+    engine = warehouse.engine_for(warehouse_url)
+    warehouse.create_all(engine)
+    holder = blocking_writer(engine, "columns")  # an analyst's transaction left open on the export's table
+    try:
+        env = cli_env(sandbox.url, warehouse_url, LC_WAREHOUSE_LOCK_WAIT_S="0.5",
+                      LC_EXPORT_START=f"{now():%Y-%m-%d}")
+        result = run_cli("export", env=env, timeout=60)
+    finally:
+        holder.rollback()
+        holder.close()
+        engine.dispose()
+    assert result.returncode == 3, result.stderr
+    assert "warehouse busy: another session held a lock this run needed for over 0.5 s" in result.stderr
+    assert "Traceback" not in result.stderr
