@@ -90,6 +90,12 @@ class Breaker:
             if self._trial is trial:
                 self._trial = None
 
+    @property
+    def trial_until(self) -> float | None:
+        """When the half-open trial under way is over at the latest (time.monotonic()); None if none is."""
+        with self._lock:
+            return self._trial.until if self._trial is not None else None
+
     def open(self) -> None:
         """Open the breaker now (as failures of concurrent calls would; tests)."""
         self.pybreaker.open()

@@ -312,10 +312,12 @@ def test_a_trial_call_that_outlives_its_time_lets_another_call_be_the_trial():
             client.breaker.open()  # as failures of concurrent calls would
             time.sleep(0.6)  # the reset time passes: half-open
             trial = pool.submit(client.get, "/learners", None, Deadline(1000))
-            time.sleep(0.2)
+            wait_for(lambda: client.breaker.trial_until is not None, timeout=5)
+            trial_until = client.breaker.trial_until
             with pytest.raises(CircuitOpen, match="half-open"):  # the trial holds its slot
                 client.get("/learners", None, Deadline(1000))
-            time.sleep(1.0)  # the trial's time is up; it still waits for the connection
+            # The trial's time is up; it still waits for the connection.
+            time.sleep(max(0.0, trial_until - time.monotonic()) + 0.05)
             assert client.get("/learners", None, Deadline(5000)) == {"data": []}
             with pytest.raises(SourceTimeout):
                 held.result()
