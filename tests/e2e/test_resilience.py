@@ -157,6 +157,24 @@ def test_relative_times_and_local_time_follow_the_clock(open_with):
     expect(local_time).not_to_have_text(before)
 
 
+def test_the_minute_redraw_keeps_the_agents_text_selection(open_with):
+    ticket = open_with(1001, before=lambda c: c.clock.install())
+    ticket.wait_state("matched")
+    local_time = ticket.testid("lc-learner-local-time")
+    before = local_time.text_content()
+    frame = app_frame(ticket)
+    selected = frame.evaluate("""() => {
+      window.selectedEl = document.querySelector('[data-testid=lc-learner-email]');
+      getSelection().selectAllChildren(window.selectedEl);
+      return getSelection().toString();
+    }""")
+    assert selected
+    ticket.page.clock.fast_forward("02:00:00")
+    expect(local_time).not_to_have_text(before)  # redrawn: the clock moved on
+    assert frame.evaluate("getSelection().toString()") == selected
+    assert frame.evaluate("window.selectedEl.isConnected")  # the same text, not a copy of it
+
+
 def test_an_app_zendesk_never_registers_says_so_and_offers_reload(browser, clean_sandbox):
     context = harness.new_context(browser)
     try:

@@ -32,3 +32,37 @@ function append(el, children) {
     else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
 }
+
+/** Bring the tree under parent to nodes in place when only texts and attribute values differ, so a
+ * text selection, a screen reader's reading position and listeners survive; false, with nothing
+ * touched, when the shapes differ. */
+export function patchInPlace(parent, nodes) {
+  if (!sameShape(parent.childNodes, nodes)) return false;
+  patch(parent.childNodes, nodes);
+  return true;
+}
+
+function sameShape(olds, news) {
+  if (olds.length !== news.length) return false;
+  for (let i = 0; i < olds.length; i += 1) {
+    const [a, b] = [olds[i], news[i]];
+    if (a.nodeType !== b.nodeType) return false;
+    if (a.nodeType !== Node.ELEMENT_NODE) continue;
+    if (a.tagName !== b.tagName || a.attributes.length !== b.attributes.length) return false;
+    for (const { name } of b.attributes) if (!a.hasAttribute(name)) return false;
+    if (!sameShape(a.childNodes, b.childNodes)) return false;
+  }
+  return true;
+}
+
+function patch(olds, news) {
+  for (let i = 0; i < olds.length; i += 1) {
+    const [a, b] = [olds[i], news[i]];
+    if (a.nodeType !== Node.ELEMENT_NODE) {
+      if (a.nodeValue !== b.nodeValue) a.nodeValue = b.nodeValue;
+      continue;
+    }
+    for (const { name, value } of b.attributes) if (a.getAttribute(name) !== value) a.setAttribute(name, value);
+    patch(a.childNodes, b.childNodes);
+  }
+}

@@ -1,5 +1,6 @@
 // Bootstrap and controller: ZAF handshake, the lookup, actions, rendering and resize.
 import { buildBody, configProblems, readResponse, requestOptions } from './api.js';
+import { patchInPlace } from './dom.js';
 import { agentTimeZone, maskEmail, maskName } from './format.js';
 import { formatLocale, loadLocale, resolveLocale, translator } from './i18n.js';
 import { searchSuggestions, normaliseManualSearch } from './references.js';
@@ -69,13 +70,17 @@ const act = {
   },
 };
 
-function render() {
-  const ui = {
+function uiState() {
+  return {
     t: s.t, locale: formatLocale(s.user.locale, s.t.locale), agentZone: agentTimeZone(s.user.timeZone), now: new Date(), settings: s.settings,
     expanded: s.expanded, revealed: s.revealed, act, manual: s.manual, manualDraft: s.manualDraft,
     manualError: s.manualError, ticketTags: s.ticketTags, maskEmail, maskName,
     suggestions: searchSuggestions(s.ticket.subject, s.ticket.description),
   };
+}
+
+function render() {
+  const ui = uiState();
   // Keep keyboard focus on the same control across re-renders, even through a loading skeleton.
   const focusKey = (document.activeElement && document.activeElement.getAttribute('data-key')) || s.focusKey;
   let drawn;
@@ -193,10 +198,26 @@ async function start() {
 }
 
 /** Redraw a shown answer so relative times and the learner's local time follow the clock; never
- * under the agent's hands (typing in the manual search: the next minute will do). */
+ * under the agent's hands: not while they type in the manual search, and texts change in place so a
+ * selection or a screen reader's position survives (a changed layout waits for a minute without a
+ * selection in the panel). */
 function redrawClock() {
   const typing = document.activeElement && ['INPUT', 'SELECT', 'TEXTAREA'].includes(document.activeElement.tagName);
-  if (s.view.phase === 'ready' && !document.hidden && !typing) render();
+  if (s.view.phase !== 'ready' || document.hidden || typing) return;
+  let nodes;
+  try {
+    nodes = page(uiState(), s.view).nodes.flat(Infinity).filter(Boolean);
+  } catch {
+    render(); // render turns an undrawable answer into its error state
+    return;
+  }
+  if (patchInPlace(root, nodes)) resizer.now();
+  else if (!selectingIn(root)) render();
+}
+
+function selectingIn(el) {
+  const selection = document.getSelection();
+  return Boolean(selection && !selection.isCollapsed && el.contains(selection.anchorNode));
 }
 
 setScheme(null);
