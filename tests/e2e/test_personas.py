@@ -1,6 +1,8 @@
 """Every demo ticket (one persona each) shows its designed state in the real app, through the page."""
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from sandbox.internal import personas as p
@@ -54,7 +56,11 @@ def test_1003_masked_until_revealed_sponsor_included(open_ticket):
     expect(payer).not_to_contain_text(p.SAM_SPONSOR_NAME)
     expect(sponsored).not_to_contain_text(p.SAM_SPONSOR_NAME)
     ticket.testid("lc-reveal").click()
-    expect(ticket.testid("lc-reveal")).to_have_attribute("aria-pressed", "true")
+    # One way to say the state: the label ("Hide personal data"), not also aria-pressed="true",
+    # which a screen reader would read as "Hide personal data, pressed": hidden.
+    expect(ticket.testid("lc-reveal")).to_have_text("Hide personal data")
+    expect(ticket.testid("lc-reveal")).not_to_have_attribute("aria-pressed", re.compile(".*"))
+    expect(ticket.testid("lc-reveal")).to_have_attribute("data-revealed", "true")
     expect(payer).to_contain_text(p.SAM_SPONSOR_NAME)
     expect(sponsored).to_contain_text(p.SAM_SPONSOR_NAME)
     expect(ticket.testid("lc-learner-email")).to_have_text(p.SAM_EMAIL)

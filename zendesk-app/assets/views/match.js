@@ -32,8 +32,9 @@ function header(ui, match) {
       meta(t('learner.language'), l.language ? languageName(l.language, locale) : '', 'lc-learner-language'),
       meta(t('learner.member_since'), formatDate(l.member_since, locale, ui.agentZone), 'lc-learner-since'),
       meta(t('learner.erased_at'), formatDate(l.erased_at, locale, ui.agentZone), 'lc-learner-erased')),
+    // The label says what a press does; aria-pressed with a changing label would announce a contradiction.
     ui.settings.mask_pii ? h('button', {
-      type: 'button', class: 'link', testid: 'lc-reveal', 'aria-pressed': String(!masked),
+      type: 'button', class: 'link', testid: 'lc-reveal', dataset: { revealed: String(!masked) },
       'data-key': `reveal-${l.id}`, on: { click: () => ui.act.reveal(l.id) },
     }, masked ? t('action.reveal') : t('action.hide')) : null);
 }
