@@ -91,6 +91,14 @@ def test_a_backend_host_the_package_does_not_allow_is_named_for_the_admin(open_w
     ticket.wait_state("error")  # not "unauthorized": the secret and the issuer are not the problem
     expect(ticket.testid("lc-error")).to_have_attribute("data-code", "domain_not_whitelisted")
     expect(ticket.testid("lc-error")).to_contain_text("allowed domains")
+    expect(ticket.testid("lc-error-retry")).to_have_count(0)  # only a new package helps
+
+
+def test_a_request_too_large_for_the_proxy_offers_no_retry_that_would_fail_again(open_with):
+    ticket = open_with(1001, proxy=answer(413, ""))
+    expect(ticket.testid("lc-error")).to_have_attribute("data-code", "payload_too_large")
+    expect(ticket.testid("lc-error")).to_contain_text("administrator")
+    expect(ticket.testid("lc-error-retry")).to_have_count(0)
 
 
 def test_a_catalog_that_fails_to_load_falls_back_to_english(open_with):

@@ -58,11 +58,13 @@ export function errorState(ui, error) {
   if (key === 'rate_limited' && !error.retryAfter) key = 'rate_limited_soon';
   // Without a client (no SDK, no handshake) there is nothing to retry with: only loading the app again helps.
   const reload = ['no_sdk', 'no_handshake'].includes(error.code);
+  // Refusals that the same request meets again: a Retry would only show this card once more.
+  const futile = ['no_zaf', 'domain_not_whitelisted', 'payload_too_large', 'manual_search_off'].includes(error.code);
   return h('div', { testid: 'lc-error', class: 'card', role: 'alert', dataset: { code: error.code } },
     h('h2', {}, t('error.title')),
     h('p', {}, t(`error.${key}`, { seconds: error.retryAfter || '' })),
     error.status ? h('p', { class: 'muted small' }, t('error.reference', { code: error.code })) : null,
-    error.code === 'no_zaf' ? null : reload ? reloadButton(ui) : h('button', {
+    futile ? null : reload ? reloadButton(ui) : h('button', {
       type: 'button', class: `btn${search ? '' : ' primary'}`, testid: 'lc-error-retry', 'data-key': 'error-retry',
       on: { click: () => ui.act.refresh() },
     }, t('action.retry')),
