@@ -1,6 +1,7 @@
 """Learner Context backend: the Flask service behind the Zendesk sidebar app."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import fields
 
@@ -28,6 +29,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     config = dict(config or {})
     settings = load(**{k: v for k, v in config.items() if k in _SETTING_NAMES})
     logs.configure(settings.log_level)
+    from backend.config_checks import warnings
+
+    for warning in warnings(settings):
+        logging.getLogger("backend").warning("configuration: %s", warning)
     app = Flask(__name__)
     app.json = OrjsonProvider(app)
     app.json.sort_keys = False  # keep the contract's field order

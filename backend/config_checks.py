@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from backend.config import MIN_SECRET_BYTES
+from backend.config import DEV_HASH_KEY, DEV_SECRET, MIN_SECRET_BYTES
 
 if TYPE_CHECKING:
     from backend.config import Settings
@@ -57,6 +57,18 @@ def check(s: Settings) -> list[str]:
             problems.append(f"{secrets_var}: secret(s) #{short} shorter than {MIN_SECRET_BYTES} bytes")
         if not s.audit_hash_key:
             problems.append("LC_AUDIT_HASH_KEY: required outside development (keys the identifier hashes)")
+    if s.env == "production":
+        # Both are published in this repository: anyone could sign tokens, or reverse the hashes.
+        published = [i for i, secret in enumerate(s.jwt_secrets) if secret == DEV_SECRET]
+        if published:
+            problems.append(f"{secrets_var}: secret(s) #{published} are the development secret published in"
+                            " this repository; in production use a secret of your own")
+        if s.audit_hash_key == DEV_HASH_KEY:
+            problems.append("LC_AUDIT_HASH_KEY: the development key published in this repository; in"
+                            " production use a key of your own")
+    if not s.development and s.zendesk_url.startswith("http://") and not _loopback(s.zendesk_url):
+        problems.append("LC_ZENDESK_URL: must be https outside development (the API token goes with every"
+                        " request; plain http only to a loopback address)")
     if not s.jwt_issuers:
         problems.append("LC_JWT_ISSUERS: required, e.g. https://acme.zendesk.com")
     problems += _issuer_problems(s.jwt_issuers)
@@ -91,6 +103,27 @@ def _issuer_problems(issuers: tuple[str, ...]) -> list[str]:
         problems.append(f"LC_JWT_ISSUERS: issuer #{index}{shown} is not of the form https://<subdomain>.zendesk.com"
                         " (what the app signs as iss: https, the host, no port, path or query)")
     return problems
+
+
+def warnings(s: Settings) -> list[str]:
+    """Settings that start but may not do what the admin meant; logged once at start-up."""
+    out = []
+    if not s.ticket_bound_active and not s.development:
+        why = "LC_TICKET_BOUND=0" if not s.ticket_bound else "LC_ZENDESK_URL is not set"
+        out.append(f"ticket-bound mode is off ({why}): lookups use the requester identifiers the browser"
+                   " sends, which the proxy signs unchecked")
+        if not s.manual_search:
+            out.append("LC_MANUAL_SEARCH=0 without ticket-bound mode limits the app's search form only: the"
+                       " browser can still send any identifier as the requester's")
+    return out
+
+
+def _loopback(url: str) -> bool:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _is_root_url(url: str) -> bool:

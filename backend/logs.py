@@ -93,6 +93,9 @@ def _record_with_request_id(*args: object, **kwargs: object) -> logging.LogRecor
     return record
 
 
+QUIET_LIBRARIES = ("urllib3", "requests")
+
+
 def configure(level: str = "INFO") -> None:
     """Send the root logger's records to stderr as JSON lines (idempotent)."""
     logging.setLogRecordFactory(_record_with_request_id)
@@ -105,3 +108,6 @@ def configure(level: str = "INFO") -> None:
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
     root.setLevel(level.upper())
+    # Their DEBUG lines carry request URLs, whose queries hold learners' emails and ids.
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

@@ -179,6 +179,21 @@ def test_logs_of_a_lookup_hold_no_email_name_or_token(free_app, clean_sandbox, c
         json.loads(line)  # every line is one JSON object
 
 
+def test_debug_logging_never_writes_the_calls_urls_whose_queries_hold_the_email(tmp_path, sandbox,
+                                                                               clean_sandbox, caplog):
+    app = create_app(sandbox_config(tmp_path, sandbox, log_level="DEBUG"))
+    try:
+        with caplog.at_level(logging.DEBUG):
+            resp = lookup(app, {"requester": {"email": AMELIE}, "refresh": True})
+        assert resp.status_code == 200 and resp.json["matches"]
+        assert calls(clean_sandbox, "learners")  # the systems were asked, by URLs with the email in them
+        logged = _logged(caplog) + caplog.text
+        for pii in ("amelie.durand", resp.json["matches"][0]["learner"]["id"]):
+            assert pii not in logged, pii
+    finally:
+        app.extensions["lc"].close()
+
+
 def _logged(caplog) -> str:
     formatter = JsonFormatter()
     return "\n".join(formatter.format(record) for record in caplog.records)
@@ -191,7 +206,7 @@ def test_a_wrong_internal_token_is_a_warning_naming_the_system_status_and_settin
         with caplog.at_level(logging.INFO):
             resp = lookup(app, {"requester": {"email": AMELIE}, "ticket": {"id": 1001}})
         assert resp.status_code == 200 and resp.json["sections"]["learner"]["status"] == "error"
-        (warning, *_) = [r for r in caplog.records if r.levelno == logging.WARNING]
+        (warning, *_) = [r for r in caplog.records if r.name == "backend.fanout" and r.levelname == "WARNING"]
         assert (warning.system, warning.http_status) == ("learners", 401)
         assert "HTTP 401" in warning.getMessage() and "LC_INTERNAL_API_TOKEN" in warning.getMessage()
         logged = _logged(caplog)

@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from backend.config import ConfigError, load, server_options
+from backend.config import DEV_HASH_KEY, DEV_SECRET, ConfigError, load, server_options
+from backend.config_checks import warnings
 
 CLOSED = "http://127.0.0.1:9"
 VALID = {
@@ -236,3 +237,37 @@ def test_a_redis_password_never_appears_in_the_message():
     with pytest.raises(ConfigError) as caught:
         load({**VALID, "LC_REDIS_URL": "redis://:secret-pw@127.0.0.1:6379/0?secret-pw=1"})
     assert "unexpected keyword argument" in str(caught.value) and "secret-pw" not in str(caught.value)
+
+
+@pytest.mark.parametrize("var, value", [
+    ("LC_JWT_SECRETS", DEV_SECRET), ("LC_JWT_SECRETS", f"{'n' * 40},{DEV_SECRET}"),
+    ("LC_AUDIT_HASH_KEY", DEV_HASH_KEY),
+])
+def test_the_development_secrets_published_in_the_repository_are_refused_in_production(var, value):
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, var: value, "LC_ENV": "production"})
+    (problem,) = caught.value.problems
+    assert problem.startswith(var) and "development" in problem and DEV_SECRET not in problem
+    assert load({**VALID, var: value, "LC_ENV": "development"})  # make run's own defaults
+    assert load({**VALID, var: value, "LC_ENV": "test"})  # the browser tests' page signs with it
+
+
+def test_the_zendesk_api_token_never_travels_over_plain_http_except_to_loopback():
+    with pytest.raises(ConfigError) as caught:
+        load({**VALID, **ZENDESK, "LC_ZENDESK_URL": "http://acme.zendesk.com"})
+    assert [p.split(":", 1)[0] for p in caught.value.problems] == ["LC_ZENDESK_URL"]
+    assert "https" in caught.value.problems[0]
+    for local in ("http://127.0.0.1:8001", "http://localhost:8001", "http://[::1]:8001"):
+        assert load({**VALID, **ZENDESK, "LC_ZENDESK_URL": local}).zendesk_url == local
+    assert load({**VALID, **ZENDESK, "LC_ZENDESK_URL": "http://zendesk.test", "LC_ENV": "development"})
+
+
+def test_settings_that_start_but_protect_less_than_they_seem_are_warned_about():
+    assert warnings(load({**VALID, **ZENDESK, "LC_ZENDESK_URL": "https://acme.zendesk.com"})) == []
+    (off,) = warnings(load(VALID))
+    assert off.startswith("ticket-bound mode is off (LC_ZENDESK_URL is not set)")
+    unbound = warnings(load({**VALID, **ZENDESK, "LC_ZENDESK_URL": "https://acme.zendesk.com",
+                             "LC_TICKET_BOUND": "0", "LC_MANUAL_SEARCH": "0"}))
+    assert [w.split(" ", 1)[0] for w in unbound] == ["ticket-bound", "LC_MANUAL_SEARCH=0"]
+    assert "LC_TICKET_BOUND=0" in unbound[0]
+    assert warnings(load({**VALID, "LC_ENV": "development"})) == []
