@@ -72,7 +72,7 @@ class ContextService:
             "matches": matches,
             "sections": sections.body(),
             "suggested_tags": routing.suggested_tags(matches, sections.status["learner"] == "ok"),
-            "detected_references": routing.link_references(refs, matches, orders_by_id),
+            "detected_references": routing.link_references(refs, matches, orders_by_id, sections.status),
             "ticket_bound": ticket_bound,
             "manual": request.manual is not None,
             "request_id": request_id or uuid.uuid4().hex,  # the HTTP request's id

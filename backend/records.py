@@ -23,9 +23,9 @@ class RecordFetcher:
         self.catalogue, self.policy = catalogue, policy
 
     def fetch(self, found: list[tuple[dict, list[dict]]], ref_orders: list[str], refresh: bool,
-              deadline: Deadline, sections: Sections) -> tuple[list[Records], dict[str, dict]]:
+              deadline: Deadline, sections: Sections) -> tuple[list[Records], dict[str, dict | None]]:
         """Enrolments and payments of every learner at once; courses as soon as enrolments arrive;
-        orders named in the ticket by id (they may lie beyond the capped lists)."""
+        orders named in the ticket by id (they may lie beyond the capped lists; None when unknown)."""
         records = [Records(learner=learner, matched_by=matched_by) for learner, matched_by in found]
         fan = Fanout(self.executor, deadline, sections, self.cache)
         max_items, course_map, asked, orders_by_id = self.policy.max_items, {}, set(), {}
@@ -47,8 +47,7 @@ class RecordFetcher:
         def on_result(call: Call, value: Any) -> None:
             record = records[call.index]
             if call.what == "ref_order":
-                if value:
-                    orders_by_id[call.subject] = value
+                orders_by_id[call.subject] = value  # None: the payments system knows no such order
                 return
             if call.what == "enrolments":
                 record.enrolments, record.enrolments_total = value[0], value[1]

@@ -166,6 +166,7 @@ class ReferenceSchema(Schema):
     enrolment_id = _s()
     order_id = _s()
     matched = fields.Boolean(required=True)
+    checked = fields.Boolean(required=True)
 
 
 class LookupResponseSchema(Schema):

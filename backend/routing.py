@@ -40,24 +40,50 @@ def suggested_tags(matches: list[dict], learner_section_ok: bool) -> list[str]:
 
 
 def link_references(references: list[dict], matches: list[dict],
-                    orders_by_id: dict[str, dict] | None = None) -> list[dict]:
+                    orders_by_id: dict[str, dict | None] | None = None,
+                    statuses: dict[str, str] | None = None) -> list[dict]:
     """Each detected id joined to the learner/enrolment/order it names among the matches.
 
-    orders_by_id holds orders fetched by the referenced id (beyond the capped payment lists); they
-    link only when they belong to one of the matched learners.
+    orders_by_id holds the orders asked for by the referenced id (beyond the capped payment lists),
+    None for an id the payments system does not know; they link only when they belong to one of the
+    matched learners. statuses is each section's status. "checked" says whether a miss is a verdict:
+    false when a section it links through failed or its list was capped (the id may lie beyond it).
     """
+    orders_by_id, statuses = orders_by_id or {}, statuses or {}
     linked = []
     for ref in references:
         out = {"kind": ref["kind"], "value": ref["value"], "learner_id": None, "enrolment_id": None,
-               "order_id": None, "matched": False}
+               "order_id": None, "matched": False, "checked": True}
         for match in matches:
             learner_id = (match.get("learner") or {}).get("id")
-            hit = _link_one(ref, match, orders_by_id or {})
+            hit = _link_one(ref, match, orders_by_id)
             if hit is not None:
                 out.update(hit, learner_id=learner_id, matched=True)
                 break
+        else:
+            out["checked"] = _miss_is_certain(ref, matches, orders_by_id, statuses)
         linked.append(out)
     return linked
+
+
+# The sections whose records a reference links through; a course URL's slug comes from the catalogue.
+_LINKED_THROUGH = {"learner": ("learner",), "order": ("payments",), "course": ("enrolments",)}
+
+
+def _miss_is_certain(ref: dict, matches: list[dict], orders_by_id: dict[str, dict | None],
+                     statuses: dict[str, str]) -> bool:
+    kind = ref["kind"]
+    through = _LINKED_THROUGH.get(kind, ()) + (("courses",) if ref.get("by") == "slug" else ())
+    # A failed learner lookup may have missed the very account the id belongs to.
+    if any(statuses.get(section, "ok") != "ok" for section in ("learner", *through)):
+        return False
+    if kind == "order" and ref["value"] in orders_by_id:
+        return True  # asked for by its id: whoever it belongs to, or nobody, is known
+    capped = {"order": ("payments", "payments_total"), "course": ("enrolments", "enrolments_total")}.get(kind)
+    if capped is None:
+        return True
+    items, total = capped
+    return not any(len(m.get(items) or []) < (m.get(total) or 0) for m in matches)
 
 
 def _link_one(ref: dict, match: dict, orders_by_id: dict[str, dict]) -> dict | None:

@@ -142,7 +142,7 @@ class TestPersonas:
         old_order = oldest_order_of(clean_sandbox, P.HEAVY_ID)
         svc = ContextService(settings_for(clean_sandbox, max_items=20))
         try:
-            body = lookup(svc, P.HEAVY_EMAIL, text=f"about {old_order['id']}")
+            body = lookup(svc, P.HEAVY_EMAIL, text=f"about {old_order['id']}, ORD-2026-999999 and C-0319")
         finally:
             svc.close()
         [match] = body["matches"]
@@ -151,9 +151,12 @@ class TestPersonas:
         assert all_ok(body)
         assert old_order["id"] not in {p["id"] for p in match["payments"]}
         # An order named in the ticket is fetched by id and linked even beyond the capped list.
-        [ref] = body["detected_references"]
+        ref, unknown, course = body["detected_references"]
         assert ref["matched"] is True and ref["order_id"] == old_order["id"]
         assert ref["learner_id"] == P.HEAVY_ID
+        # Asked for by id, an unknown order is nobody's; a course may lie beyond the 20 enrolments seen.
+        assert unknown["matched"] is False and unknown["checked"] is True
+        assert course["matched"] is False and course["checked"] is False
 
     def test_erased_learner_shows_only_the_erasure(self, service, clean_sandbox):
         body = lookup(service, P.ERASED_EMAIL)
@@ -182,7 +185,7 @@ def test_ticket_references_are_linked_to_enrolment_and_order(service):
     assert refs[P.AMELIE_RECENT_ORDER_ID]["enrolment_id"] == P.AMELIE_RECENT_ENROLMENT_ID
     assert refs[P.AMELIE_RECENT_COURSE_SLUG]["enrolment_id"] == P.AMELIE_RECENT_ENROLMENT_ID
     assert refs[P.AMELIE_RECENT_COURSE_SLUG]["order_id"] == P.AMELIE_RECENT_ORDER_ID
-    assert refs["C-9999"]["matched"] is False
+    assert refs["C-9999"]["matched"] is False and refs["C-9999"]["checked"] is True
 
 
 def test_no_identifier_is_a_bad_request(service):

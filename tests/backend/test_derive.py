@@ -215,11 +215,12 @@ def test_references_link_to_enrolment_order_and_learner():
             {"kind": "course", "value": "C-0999", "by": "id"}]
     linked = routing.link_references(refs, matches)
     assert linked[0] == {"kind": "course", "value": "intro-ml", "learner_id": "L-0000001",
-                         "enrolment_id": "E-1", "order_id": "ORD-2026-000001", "matched": True}
+                         "enrolment_id": "E-1", "order_id": "ORD-2026-000001", "matched": True,
+                         "checked": True}
     assert linked[1]["order_id"] == "ORD-2026-000001" and linked[1]["enrolment_id"] == "E-1"
     assert linked[2]["matched"] is True and linked[2]["learner_id"] == "L-0000001"
     assert linked[3] == {"kind": "course", "value": "C-0999", "learner_id": None, "enrolment_id": None,
-                         "order_id": None, "matched": False}
+                         "order_id": None, "matched": False, "checked": True}
 
 
 def test_times_round_trip_and_reject_garbage():
@@ -245,3 +246,28 @@ def test_orders_fetched_by_reference_link_only_to_their_own_learner():
     own, foreign = routing.link_references(refs, matches, fetched)
     assert own["matched"] is True and own["enrolment_id"] == "E-9" and own["learner_id"] == "L-0000001"
     assert foreign["matched"] is False and foreign["enrolment_id"] is None
+
+
+def test_a_miss_is_checked_only_when_every_record_that_could_link_it_was_looked_at():
+    heavy = {"learner": {"id": "L-0000001"}, "enrolments": [{"id": "E-1", "course": {"id": "C-0001"}}],
+             "enrolments_total": 300, "payments": [{"id": "ORD-2026-000001"}], "payments_total": 1000}
+    refs = [{"kind": "course", "value": "C-0999", "by": "id"},
+            {"kind": "order", "value": "ORD-2026-000009", "by": "id"},
+            {"kind": "order", "value": "ORD-2026-000008", "by": "id"},
+            {"kind": "course", "value": "C-0001", "by": "id"}]
+    # Capped lists: the course and the order not asked for by id may lie beyond them.
+    course, unasked, asked, found = routing.link_references(refs, [heavy], {"ORD-2026-000008": None})
+    assert course["matched"] is False and course["checked"] is False
+    assert unasked["matched"] is False and unasked["checked"] is False
+    assert asked["matched"] is False and asked["checked"] is True  # the payments system knows no such order
+    assert found["matched"] is True and found["checked"] is True
+    # Complete lists, but the section that links the reference failed.
+    whole = {**heavy, "enrolments_total": 1, "payments_total": 1}
+    course, order, _, _ = routing.link_references(refs, [whole], {}, {"enrolments": "timeout"})
+    assert course["checked"] is False and order["checked"] is True
+    course, order, _, _ = routing.link_references(refs, [whole], {}, {"payments": "error"})
+    assert course["checked"] is True and order["checked"] is False
+    # A course URL is linked by the catalogue's slug; a failed learner lookup may have missed an account.
+    slug = [{"kind": "course", "value": "intro-ml", "by": "slug"}]
+    assert routing.link_references(slug, [whole], {}, {"courses": "unavailable"})[0]["checked"] is False
+    assert routing.link_references(refs[:1], [whole], {}, {"learner": "timeout"})[0]["checked"] is False
