@@ -118,6 +118,32 @@ export function flagLines(match, t, { locale, agentZone, now = new Date(), mask 
   return out;
 }
 
+// The sections a reference is linked through; a course URL's slug is known from the catalogue only.
+const LINKED_THROUGH = { course: ['enrolments'], order: ['payments'], learner: [] };
+const COURSE_ID = /^C-\d{4}$/;
+
+/**
+ * What the panel may say of a ticket reference: {verdict, account}. verdict is null with no account
+ * on screen (nobody to compare with), 'matched', 'unchecked' (a section its link needs failed: try
+ * again later), 'capped' (the backend saw only the most recent records and did not find it there)
+ * or 'unmatched' (looked at everything: not theirs). account is the owning match's learner and
+ * 1-based position, only when there are several matches to tell apart.
+ */
+export function referenceVerdict(ref, matches, sections) {
+  if (!matches || !matches.length) return { verdict: null, account: null };
+  if (ref.matched) {
+    const at = matches.findIndex((m) => m.learner && m.learner.id === ref.learner_id);
+    const account = matches.length > 1 && at >= 0 ? { ...matches[at].learner, position: at + 1 } : null;
+    return { verdict: 'matched', account };
+  }
+  // A failed learner lookup may have missed the very account the id belongs to.
+  const through = ['learner', ...(LINKED_THROUGH[ref.kind] || [])];
+  if (ref.kind === 'course' && !COURSE_ID.test(ref.value)) through.push('courses');
+  const failed = sectionIssues(sections).some((issue) => through.includes(issue.section));
+  if (failed) return { verdict: 'unchecked', account: null };
+  return { verdict: ref.checked === false ? 'capped' : 'unmatched', account: null };
+}
+
 /** Tags still missing from the ticket: suggested minus present. */
 export function tagsToAdd(suggested, present = []) {
   const have = new Set(present);

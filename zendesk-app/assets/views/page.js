@@ -40,7 +40,7 @@ function ready(ui, data) {
   } else {
     nodes.push(notFound(ui, ui.suggestions));
   }
-  nodes.push(references(ui, data.detected_references, data.matches.length > 0), toolbar(ui, data));
+  nodes.push(references(ui, data.detected_references, data.matches, data.sections), toolbar(ui, data));
   return nodes;
 }
 

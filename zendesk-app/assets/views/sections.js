@@ -1,7 +1,7 @@
 // Enrolments, payments and ticket references of a match.
 import { h } from '../dom.js';
 import { formatDate, formatDateTime, formatMoney, formatPercent, relativeTime } from '../format.js';
-import { issuesFor } from '../view-model.js';
+import { issuesFor, referenceVerdict } from '../view-model.js';
 import { copyButton, longList, pill, section, titleWithCopy } from './parts.js';
 
 const CERT_TONE = { earned: 'success', revoked: 'danger', in_progress: 'neutral', not_eligible: 'neutral' };
@@ -117,17 +117,33 @@ export function payments(ui, match, issues) {
   });
 }
 
-/** References to courses and orders found in the ticket, and whether they belong to the learner. */
-export function references(ui, refs, anyMatch = true) {
-  if (!refs || !refs.length) return null;
+const VERDICT_TONE = { matched: 'success', unmatched: 'warning', unchecked: 'neutral', capped: 'neutral' };
+
+// Which of several accounts: its name (masked like its card's header until revealed) and id.
+function accountLabel(ui, learner) {
+  const masked = ui.settings.mask_pii && !ui.revealed.has(learner.id);
+  const name = learner.name ? (masked ? ui.maskName(learner.name) : learner.name) : '';
+  return name ? ui.t('reference.account', { name, id: learner.id }) : learner.id;
+}
+
+function referenceRow(ui, r, matches, sections) {
   const { t } = ui;
+  const { verdict, account } = referenceVerdict(r, matches, sections);
+  const says = account ? t('reference.matched_account', { account: accountLabel(ui, account) }) : t(`reference.${verdict}`);
+  return h('li', {
+    class: 'row compact', testid: 'lc-reference',
+    dataset: { kind: r.kind, matched: String(Boolean(r.matched)), verdict: verdict || 'none', learnerId: account && account.id },
+  }, h('strong', {}, r.value), ' ', copyButton(ui, r.value), ' ',
+  pill(t(`reference.${r.kind}`), 'neutral'),
+  // With no learner on screen "not this learner's" would point at nobody.
+  verdict ? [' ', pill(says, VERDICT_TONE[verdict], { testid: 'lc-reference-verdict' })] : null);
+}
+
+/** References to courses and orders found in the ticket, and what can be said of whose they are. */
+export function references(ui, refs, matches = [], sections = {}) {
+  if (!refs || !refs.length) return null;
   return section(ui, {
-    testid: 'lc-references', title: t('section.references'),
-    body: h('ul', { class: 'rows' }, refs.map((r) => h('li', {
-      class: 'row compact', testid: 'lc-reference', dataset: { kind: r.kind, matched: String(Boolean(r.matched)) },
-    }, h('strong', {}, r.value), ' ', copyButton(ui, r.value), ' ',
-    pill(t(`reference.${r.kind}`), 'neutral'),
-    // With no learner on screen "not this learner's" would point at nobody.
-    anyMatch ? [' ', pill(r.matched ? t('reference.matched') : t('reference.unmatched'), r.matched ? 'success' : 'warning')] : null))),
+    testid: 'lc-references', title: ui.t('section.references'),
+    body: h('ul', { class: 'rows' }, refs.map((r) => referenceRow(ui, r, matches, sections))),
   });
 }
