@@ -11,14 +11,29 @@ const DUE = '2026-11-27T22:59:00Z';
 
 test('the same instant reads differently in the learner\'s and the agent\'s zone', () => {
   assert.match(formatDateTime(DUE, 'en', 'Europe/Paris'), /Nov 27, 2026, 11:59 PM GMT\+1/);
-  assert.match(formatDateTime(DUE, 'en', 'America/New_York'), /Nov 27, 2026, 05:59 PM EST/);
-  assert.match(formatDateTime(DUE, 'en', 'Asia/Shanghai'), /Nov 28, 2026, 06:59 AM GMT\+8/);
+  assert.match(formatDateTime(DUE, 'en', 'America/New_York'), /Nov 27, 2026, 5:59 PM EST/);
+  assert.match(formatDateTime(DUE, 'en', 'Asia/Shanghai'), /Nov 28, 2026, 6:59 AM GMT\+8/);
 });
 
 test('dates use French and Chinese conventions', () => {
   assert.equal(flat(formatDate(DUE, 'fr', 'Europe/Paris')), '27 nov. 2026');
   assert.equal(formatDate(DUE, 'zh-CN', 'Asia/Shanghai'), '2026年11月28日');
   assert.match(flat(formatDateTime(DUE, 'fr', 'Europe/Paris')), /^27 nov\. 2026, 23:59 UTC\+1$/);
+});
+
+test('12-hour clocks write the hour without a leading zero; 24-hour clocks keep two digits', () => {
+  const evening = '2026-11-23T18:19:00Z';
+  const morning = '2026-11-23T06:09:00Z';
+  assert.equal(flat(formatDateTime(evening, 'en-US', 'UTC')), 'Nov 23, 2026, 6:19 PM UTC');
+  assert.equal(flat(formatDateTime(morning, 'en', 'UTC')), 'Nov 23, 2026, 6:09 AM UTC');
+  assert.equal(flat(localTime(evening, 'en-US', 'UTC')), '6:19 PM UTC');
+  assert.doesNotMatch(flat(localTime(morning, 'en', 'UTC')), /\b0\d:/);
+  // The 24-hour locales as they were: "18:19", and "06:09" with its zero.
+  assert.equal(localTime(evening, 'fr', 'UTC'), '18:19 UTC');
+  assert.equal(localTime(morning, 'fr', 'UTC'), '06:09 UTC');
+  assert.equal(localTime(morning, 'en-GB', 'UTC'), '06:09 UTC');
+  assert.equal(flat(formatDateTime(morning, 'fr', 'UTC')), '23 nov. 2026, 06:09 UTC');
+  assert.equal(formatDateTime(morning, 'zh-CN', 'UTC'), '2026年11月23日 UTC 06:09');
 });
 
 test('an unknown or missing zone falls back to UTC instead of throwing', () => {
@@ -38,7 +53,7 @@ test('ZAF\'s currentUser.timeZone object or a plain string gives the IANA zone',
 test('local time is the wall clock in the learner\'s zone', () => {
   const now = new Date('2026-11-23T23:30:00Z');
   assert.equal(localTime(now, 'fr', 'Europe/Paris'), '00:30 UTC+1');
-  assert.equal(flat(localTime(now, 'en', 'Asia/Shanghai')), '07:30 AM GMT+8');
+  assert.equal(flat(localTime(now, 'en', 'Asia/Shanghai')), '7:30 AM GMT+8');
   assert.equal(localTime(now, 'en', 'bad/zone'), '');
 });
 

@@ -117,7 +117,7 @@ test('several deadline flags fold into one line with the window and the next one
   assert.deepEqual(lines.map((l) => [l.code, l.count]), [['multiple_accounts', 1], ['deadline_soon', 3], ['refund_eligible', 1]]);
   assert.equal(lines[1].title, 'Deadlines soon');
   assert.equal(lines[1].detail, '3 deadlines within 7 days. Next: Quiz 2 (Introduction to Project Management), '
-    + 'due in 38 hours: Nov 25, 2026, 02:00 PM UTC.');
+    + 'due in 38 hours: Nov 25, 2026, 2:00 PM UTC.');
   const zh = flagLines(match, translator('zh-CN'), { locale: 'zh-CN', agentZone: 'UTC', now: NOW })[1];
   assert.ok(zh.detail.startsWith('7 天内有 3 个截止日期。最近：Quiz 2（Introduction to Project Management），38小时后截止'), zh.detail);
   // Courses are named by title when the match lists them, by id otherwise.

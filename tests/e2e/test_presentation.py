@@ -82,3 +82,14 @@ def test_opened_outside_zendesk_the_app_says_where_to_open_it(browser, clean_san
         expect(page.get_by_test_id("lc-error-retry")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_12_hour_times_have_no_leading_zero_and_24_hour_times_keep_it(open_ticket):
+    # Sam's deadline is at 12:00 UTC: 7 or 8 AM for the agent in New York.
+    ticket = open_ticket(1003)
+    ticket.wait_state("matched")
+    yours = re.compile(r"Your time: .*\d{4}, [1-9]:\d\d AM")
+    expect(ticket.testid("lc-deadline").first).to_contain_text(yours)
+    french = open_ticket(1003, locale="fr")
+    french.wait_state("matched")
+    expect(french.testid("lc-deadline").first).to_contain_text(re.compile(r"\d{4}, 0[78]:00 UTC"))

@@ -32,23 +32,32 @@ export function formatDate(value, locale, timeZone) {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: zone }).format(date);
 }
 
-/** Date and time with the zone's short name, e.g. "24 Nov 2026, 07:10 GMT+8". */
+/**
+ * The hour as the locale writes it: "6:19 PM" where the clock has 12 hours (no leading zero),
+ * "06:19" / "18:19" where it has 24 (the zero keeps columns of times aligned).
+ */
+function hourStyle(locale) {
+  const { hourCycle } = new Intl.DateTimeFormat(locale, { hour: 'numeric' }).resolvedOptions();
+  return hourCycle === 'h11' || hourCycle === 'h12' ? 'numeric' : '2-digit';
+}
+
+/** Date and time with the zone's short name, e.g. "24 Nov 2026, 07:10 GMT+8" or "Nov 24, 2026, 7:10 AM EST". */
 export function formatDateTime(value, locale, timeZone) {
   const date = toDate(value);
   if (!date) return '';
   const zone = safeTimeZone(timeZone) || 'UTC';
   return new Intl.DateTimeFormat(locale, {
-    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+    year: 'numeric', month: 'short', day: 'numeric', hour: hourStyle(locale), minute: '2-digit',
     timeZone: zone, timeZoneName: 'short',
   }).format(date);
 }
 
-/** The wall-clock time now in a zone, e.g. "14:05 CET"; '' for an unknown zone. */
+/** The wall-clock time now in a zone, e.g. "14:05 CET" or "2:05 PM EST"; '' for an unknown zone. */
 export function localTime(now, locale, timeZone) {
   const zone = safeTimeZone(timeZone);
   if (!zone) return '';
   return new Intl.DateTimeFormat(locale, {
-    hour: '2-digit', minute: '2-digit', timeZone: zone, timeZoneName: 'short',
+    hour: hourStyle(locale), minute: '2-digit', timeZone: zone, timeZoneName: 'short',
   }).format(toDate(now) || new Date());
 }
 
