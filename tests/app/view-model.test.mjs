@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadAll, translator } from '../../zendesk-app/assets/i18n.js';
 import {
-  adminLink, flagLines, flagText, issuesFor, listView, sectionIssues, stateOf, tagsToAdd, whyMatched,
+  adminLink, flagLines, flagText, issuesFor, joinList, listView, sectionIssues, stateOf, tagsToAdd, whyMatched,
 } from '../../zendesk-app/assets/view-model.js';
 import { maskEmail, maskName, relativeTime } from '../../zendesk-app/assets/format.js';
 
@@ -72,6 +72,26 @@ test('why it matched is worded and masks emails when asked', () => {
   assert.equal(whyMatched(by, t, maskEmail), 'Matched by email a•••@e•••.fr, order ORD-2026-004217');
   assert.equal(whyMatched(by, translator('fr')), 'Trouvé par l’e-mail amelie.durand@example.fr, la commande ORD-2026-004217');
   assert.equal(whyMatched([], t), '');
+});
+
+test('zh-CN lists use 、 and no ASCII comma; English and French use ", "', () => {
+  const by = [{ kind: 'email', value: 'wei.zhang@example.cn' }, { kind: 'order_id', value: 'ORD-2026-005531' }];
+  const zh = whyMatched(by, translator('zh-CN'));
+  assert.equal(zh, '匹配依据：电子邮件 wei.zhang@example.cn、订单 ORD-2026-005531');
+  assert.doesNotMatch(zh, /,/);
+  assert.equal(joinList(['lc_paid', 'lc_lang_zh'], translator('zh-CN')), 'lc_paid、lc_lang_zh');
+  assert.equal(joinList(['lc_paid', 'lc_lang_fr'], translator('fr')), 'lc_paid, lc_lang_fr');
+});
+
+test('Chinese sentences follow each other without a space; English and French put one between', () => {
+  const two = (locale) => {
+    const t = translator(locale);
+    return [t('partial.message', { section: t('section.payments'), status: t('status.timeout') }), t('partial.no_data')]
+      .join(t('sentence.separator'));
+  };
+  assert.equal(two('zh-CN'), '付款：未及时响应。没有已保存的数据。');
+  assert.equal(two('en'), 'Payments: no answer in time. No saved data.');
+  assert.equal(two('fr').replace(/\u202f|\u00a0/g, ' '), 'Paiements : pas de réponse à temps. Aucune donnée enregistrée.');
 });
 
 test('flags are translated from code and params, in the agent\'s zone', () => {

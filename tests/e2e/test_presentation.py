@@ -84,6 +84,20 @@ def test_opened_outside_zendesk_the_app_says_where_to_open_it(browser, clean_san
         context.close()
 
 
+def test_chinese_sentences_and_lists_use_chinese_punctuation(open_ticket, clean_sandbox):
+    ticket = open_ticket(1003, locale="zh-CN")  # Sam matches by email and by external ID
+    ticket.wait_state("matched")
+    why = ticket.testid("lc-match-why").first.text_content()
+    assert "、" in why and "," not in why, why
+    clean_sandbox.fault("payments", "error")
+    ticket.testid("lc-action-refresh").click()
+    banner = ticket.app.locator("[data-testid=lc-section-status][data-section=payments]")
+    expect(banner).to_be_visible()
+    # "付款：不可用。没有已保存的数据。": the second sentence follows the "。" with no space.
+    text = banner.locator("span").first.text_content()
+    assert re.search(r"。\S", text) and "。 " not in text, text
+
+
 def test_12_hour_times_have_no_leading_zero_and_24_hour_times_keep_it(open_ticket):
     # Sam's deadline is at 12:00 UTC: 7 or 8 AM for the agent in New York.
     ticket = open_ticket(1003)

@@ -7,6 +7,7 @@ import { searchSuggestions, normaliseManualSearch } from './references.js';
 import { readSettings } from './settings.js';
 import { buildSummary, summaryLocale } from './summary.js';
 import { copyText, resizer, setScheme, watchScheme } from './platform.js';
+import { joinList } from './view-model.js';
 import { page } from './views/page.js';
 
 const GUARD_MS = 15000; // never spin forever, whatever the proxy does
@@ -65,7 +66,7 @@ const act = {
     s.client.invoke('ticket.tags.add', tags).then(() => {
       s.ticketTags = [...new Set([...s.ticketTags, ...tags])];
       render();
-      toast('toast.tags_added', { tags: tags.join(', ') });
+      toast('toast.tags_added', { tags: joinList(tags, s.t) });
     }, () => toast('toast.action_failed'));
   },
 };

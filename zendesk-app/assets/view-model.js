@@ -53,13 +53,16 @@ export function adminLink(template, learnerId) {
   }
 }
 
+/** Items joined by the language's own separator: ", " in English and French, "、" in Chinese. */
+export const joinList = (items, t) => items.join(t('list.separator'));
+
 /** "Matched by email a@b.c, order ORD-…" in the UI language; values masked by the caller. */
 export function whyMatched(matchedBy, t, mask = (v) => v) {
   const parts = (matchedBy || []).map((m) => {
     const value = m.kind === 'email' ? mask(m.value) : m.value;
     return t(`why.${m.kind}`, { value });
   });
-  return parts.length ? t('why.prefix', { reasons: parts.join(', ') }) : '';
+  return parts.length ? t('why.prefix', { reasons: joinList(parts, t) }) : '';
 }
 
 /** A flag's title and (when its params allow) detail line in the UI language; mask hides a sponsor. */

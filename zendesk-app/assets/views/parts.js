@@ -21,8 +21,9 @@ export function banner(ui, issue) {
     class: 'banner warning', role: 'status', testid: 'lc-section-status',
     dataset: { section: issue.section, status: issue.status },
   },
+  // Two sentences: a space between them in English and French, none after Chinese "。".
   h('span', {}, t('partial.message', { section: t(`section.${issue.section}`), status: t(`status.${issue.status}`) }),
-    ' ', h('span', { class: 'muted' }, asOf)),
+    t('sentence.separator'), h('span', { class: 'muted' }, asOf)),
   h('button', { type: 'button', class: 'btn small', testid: 'lc-section-retry', 'data-key': `retry-${issue.section}`,
     on: { click: () => ui.act.refresh() } }, t('action.retry')));
 }
