@@ -31,7 +31,7 @@ test('English summary lists enrolments, orders and subscriptions', () => {
   assert.equal(flat(buildSummary(match('en', 'America/New_York'), { locale: 'en' })), [
     'Here is what we see on your account (L-0000123):',
     '- Data Science 101 (Verified): 45% completed; next deadline: Quiz 2 on Nov 27, 2026',
-    '- Order ORD-2026-004217 (Certificate) of Nov 20, 2026: €49.00, Partially refunded, €10.00 refunded',
+    '- Order ORD-2026-004217 (Certificate) of Nov 20, 2026: €49.00, partially refunded (€10.00)',
     '- Monthly subscription: Active, current period ends on Nov 30, 2026',
     '',
   ].join('\n'));
@@ -41,7 +41,7 @@ test('French summary uses French words, numbers and the learner\'s zone', () => 
   const text = flat(buildSummary(match('fr', 'Europe/Paris'), { locale: 'fr' }));
   assert.match(text, /^Voici ce que nous voyons sur votre compte \(L-0000123\) :/);
   assert.match(text, /Data Science 101 \(Certifiant\) : 45 % effectué ; prochaine échéance : Quiz 2 le 28 nov\. 2026/);
-  assert.match(text, /49,00 €, Partiellement remboursée, 10,00 € remboursé/);
+  assert.match(text, /49,00 €, partiellement remboursée \(10,00 €\)/);
 });
 
 test('Chinese summary uses Chinese words and the learner\'s zone', () => {
@@ -98,10 +98,40 @@ test('a learner with unknown facts gets a summary without placeholders, in every
     '- C-0007 (Audit); next deadline on Nov 27, 2026',
     '- Stats (Verified): 10% completed; next deadline: Exam on Dec 1, 2026',
     '- Art (Verified): 0% completed',
-    '- Order ORD-1: $10.00, Paid',
-    '- Order ORD-2 of Nov 20, 2026: $10.00, Paid',
-    '- Order ORD-3 (Course): $10.00, Paid',
+    '- Order ORD-1: $10.00, paid',
+    '- Order ORD-2 of Nov 20, 2026: $10.00, paid',
+    '- Order ORD-3 (Course): $10.00, paid',
     '- Annual subscription: Cancelled',
     '',
   ].join('\n'));
+});
+
+// One subscription or order in a summary of its own: the line that names it.
+const orderLine = (order, locale) => flat(buildSummary({
+  learner: { id: 'L-1', time_zone: 'UTC' },
+  payments: [{ id: 'ORD-1', created_at: '2026-11-21T08:05:00Z', amount: '59.00', currency: 'USD', product: { title: 'Plan' },
+    refunded_amount: '0.00', ...order }],
+}, { locale })).split('\n')[1];
+
+test('an order\'s state inside a sentence is lower-case in English and French', () => {
+  assert.equal(orderLine({ status: 'failed' }, 'en'), '- Order ORD-1 (Plan) of Nov 21, 2026: $59.00, payment failed');
+  assert.equal(orderLine({ status: 'paid' }, 'fr'), '- Commande ORD-1 (Plan) du 21 nov. 2026 : 59,00 $US, payée');
+  assert.equal(orderLine({ status: 'pending' }, 'zh-CN'), '- 订单 ORD-1（Plan），2026年11月21日：US$59.00，待处理');
+  for (const status of ['paid', 'failed', 'pending', 'refunded', 'partially_refunded']) {
+    for (const locale of ['en', 'fr']) {
+      const words = orderLine({ status, refunded_amount: status.includes('refund') ? '20.00' : '0.00' }, locale).split(', ').slice(1);
+      for (const word of words) assert.equal(word[0], word[0].toLocaleLowerCase(locale), `${locale} ${status}: ${word}`);
+    }
+  }
+});
+
+test('a refunded order says "refunded" once, and a partial refund says how much', () => {
+  const full = { status: 'refunded', refunded_amount: '59.00' };
+  assert.equal(orderLine(full, 'en'), '- Order ORD-1 (Plan) of Nov 21, 2026: $59.00, refunded');
+  const partial = { status: 'partially_refunded', refunded_amount: '20.00' };
+  assert.equal(orderLine(partial, 'en'), '- Order ORD-1 (Plan) of Nov 21, 2026: $59.00, partially refunded ($20.00)');
+  const once = { en: /refunded/g, fr: /rembours/g, 'zh-CN': /退款/g };
+  for (const [locale, word] of Object.entries(once)) {
+    for (const order of [full, partial]) assert.equal(orderLine(order, locale).match(word).length, 1, orderLine(order, locale));
+  }
 });

@@ -107,3 +107,14 @@ def test_12_hour_times_have_no_leading_zero_and_24_hour_times_keep_it(open_ticke
     french = open_ticket(1003, locale="fr")
     french.wait_state("matched")
     expect(french.testid("lc-deadline").first).to_contain_text(re.compile(r"\d{4}, 0[78]:00 UTC"))
+
+
+def test_a_refunded_order_says_refunded_once(open_ticket):
+    ticket = open_ticket(1005)
+    ticket.wait_state("matched")
+    ticket.app.locator("[data-testid=lc-payments] [data-testid=lc-show-all]").click()
+    pill = ticket.app.locator(".pill", has_text=re.compile("^Refunded$"))
+    refunded = ticket.testid("lc-order").filter(has=pill)
+    expect(refunded.first).to_be_visible()
+    for text in refunded.all_text_contents():
+        assert text.count("Refunded") == 1, text

@@ -18,6 +18,16 @@ function firstComplete(t, keys, params) {
   return '';
 }
 
+/**
+ * An order's state inside the sentence: lower-case where the language wants it ("$59.00, payment
+ * failed"), and a partial refund says how much once, not "refunded, … refunded".
+ */
+function orderState(t, p, loc) {
+  const words = t.strict(`summary.order_status.${p.status}`) || t(`order.${p.status}`);
+  const partial = p.status === 'partially_refunded' && Number(p.refunded_amount) > 0;
+  return partial ? words + t('summary.refunded', { amount: formatMoney(p.refunded_amount, p.currency, loc) }) : words;
+}
+
 /** Plain-text summary of a match for the reply box; options: {locale, showPayments}. */
 export function buildSummary(match, { locale = 'en', showPayments = true } = {}) {
   const t = translator(locale);
@@ -43,14 +53,10 @@ export function buildSummary(match, { locale = 'en', showPayments = true } = {})
   }
   if (showPayments) {
     for (const p of (match.payments || []).slice(0, MAX_LINES)) {
-      let line = firstComplete(t, ['summary.order', 'summary.order_untitled', 'summary.order_undated', 'summary.order_bare'], {
+      lines.push(`- ${firstComplete(t, ['summary.order', 'summary.order_untitled', 'summary.order_undated', 'summary.order_bare'], {
         id: p.id, title: (p.product && p.product.title) || '', amount: formatMoney(p.amount, p.currency, loc),
-        status: t(`order.${p.status}`), date: formatDate(p.created_at, loc, zone),
-      });
-      if (Number(p.refunded_amount) > 0) {
-        line += t('summary.refunded', { amount: formatMoney(p.refunded_amount, p.currency, loc) });
-      }
-      lines.push(`- ${line}`);
+        status: orderState(t, p, loc), date: formatDate(p.created_at, loc, zone),
+      })}`);
     }
     for (const s of match.subscriptions || []) {
       lines.push(`- ${firstComplete(t, ['summary.subscription', 'summary.subscription_open'], {

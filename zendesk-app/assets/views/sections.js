@@ -67,7 +67,9 @@ const failedEmpty = (ui, mine, key) => (mine.some((i) => i.section !== 'courses'
 function orderRow(ui, p) {
   const { t, locale } = ui;
   const refund = p.refund || {};
-  const refunded = Number(p.refunded_amount) > 0 ? formatMoney(p.refunded_amount, p.currency, locale) : null;
+  // A fully refunded order's pill already says it, and its amount is on the line above.
+  const whole = p.status === 'refunded' && Number(p.refunded_amount) === Number(p.amount);
+  const refunded = Number(p.refunded_amount) > 0 && !whole ? formatMoney(p.refunded_amount, p.currency, locale) : null;
   return h('li', { class: 'row', testid: 'lc-order', dataset: { orderId: p.id } },
     h('div', { class: 'row-head' }, h('strong', {}, p.id), ' ', copyButton(ui, p.id), ' ',
       pill(t(`order.${p.status}`), ORDER_TONE[p.status] || 'neutral')),
