@@ -7,6 +7,7 @@ import { buildSummary, summaryLocale } from '../../zendesk-app/assets/summary.js
 await loadAll();
 
 const flat = (s) => s.replace(/[\u202f\u00a0]/g, ' ');
+const NOW = '2026-11-24T00:00:00Z'; // the fixture's orders are days old, its subscription renews in a week
 const match = (language, zone) => ({
   learner: { id: 'L-0000123', name: 'Amélie Durand', language, time_zone: zone },
   enrolments: [{
@@ -28,27 +29,27 @@ test('the summary is written in the learner\'s language, whatever the agent\'s',
 });
 
 test('English summary lists enrolments, orders and subscriptions', () => {
-  assert.equal(flat(buildSummary(match('en', 'America/New_York'), { locale: 'en' })), [
+  assert.equal(flat(buildSummary(match('en', 'America/New_York'), { locale: 'en', now: NOW })), [
     'Here is what we see on your account (L-0000123):',
     '- Data Science 101 (Verified): 45% completed; next deadline: Quiz 2 on Nov 27, 2026',
     '- Order ORD-2026-004217 (Certificate) of Nov 20, 2026: €49.00, partially refunded (€10.00)',
-    '- Monthly subscription: Active, current period ends on Nov 30, 2026',
+    '- Monthly subscription: active, paid until Nov 30, 2026',
     '',
   ].join('\n'));
 });
 
 test('French summary uses French words, numbers and the learner\'s zone', () => {
-  const text = flat(buildSummary(match('fr', 'Europe/Paris'), { locale: 'fr' }));
+  const text = flat(buildSummary(match('fr', 'Europe/Paris'), { locale: 'fr', now: NOW }));
   assert.match(text, /^Voici ce que nous voyons sur votre compte \(L-0000123\) :/);
   assert.match(text, /Data Science 101 \(Certifiant\) : 45 % effectué ; prochaine échéance : Quiz 2 le 28 nov\. 2026/);
   assert.match(text, /49,00 €, partiellement remboursée \(10,00 €\)/);
 });
 
 test('Chinese summary uses Chinese words and the learner\'s zone', () => {
-  const text = buildSummary(match('zh', 'Asia/Shanghai'), { locale: 'zh-CN' });
+  const text = buildSummary(match('zh', 'Asia/Shanghai'), { locale: 'zh-CN', now: NOW });
   assert.match(text, /^以下是我们在您的账户（L-0000123）中看到的信息：/);
   assert.match(text, /Data Science 101（认证）：已完成 45%；下一个截止日期：Quiz 2，2026年11月28日/);
-  assert.match(text, /月度订阅：有效，本期于 2026年12月1日 结束/);
+  assert.match(text, /月度订阅：有效，已付费至 2026年12月1日/);
 });
 
 test('payments stay out of the summary when the admin hides them', () => {
@@ -90,10 +91,10 @@ const sparse = () => ({
 
 test('a learner with unknown facts gets a summary without placeholders, in every language', () => {
   for (const locale of ['en', 'fr', 'zh-CN']) {
-    const text = buildSummary(sparse(), { locale });
+    const text = buildSummary(sparse(), { locale, now: NOW });
     assert.doesNotMatch(text, /\{\w+\}|undefined|null|NaN/, `${locale}: ${text}`);
   }
-  assert.equal(flat(buildSummary(sparse(), { locale: 'en' })), [
+  assert.equal(flat(buildSummary(sparse(), { locale: 'en', now: NOW })), [
     'Here is what we see on your account (L-0000124):',
     '- C-0007 (Audit); next deadline on Nov 27, 2026',
     '- Stats (Verified): 10% completed; next deadline: Exam on Dec 1, 2026',
@@ -101,17 +102,46 @@ test('a learner with unknown facts gets a summary without placeholders, in every
     '- Order ORD-1: $10.00, paid',
     '- Order ORD-2 of Nov 20, 2026: $10.00, paid',
     '- Order ORD-3 (Course): $10.00, paid',
-    '- Annual subscription: Cancelled',
+    '- Annual subscription: cancelled',
     '',
   ].join('\n'));
 });
 
 // One subscription or order in a summary of its own: the line that names it.
+const subscriptionLine = (sub, locale) => flat(buildSummary({
+  learner: { id: 'L-1', time_zone: 'UTC' }, subscriptions: [{ id: 'S-1', plan: 'monthly', amount: '59.00', currency: 'USD', ...sub }],
+}, { locale, now: NOW })).split('\n')[1];
 const orderLine = (order, locale) => flat(buildSummary({
   learner: { id: 'L-1', time_zone: 'UTC' },
   payments: [{ id: 'ORD-1', created_at: '2026-11-21T08:05:00Z', amount: '59.00', currency: 'USD', product: { title: 'Plan' },
     refunded_amount: '0.00', ...order }],
-}, { locale })).split('\n')[1];
+}, { locale, now: NOW })).split('\n')[1];
+const FUTURE_TENSE = /ends|renews|until|se termine|jusqu|结束|至/;
+
+test('a past-due subscription\'s summary names when it fell due, never a future-tense period end in the past', () => {
+  const pastDue = { status: 'past_due', current_period_end: '2026-11-21T08:00:00Z' };
+  assert.equal(subscriptionLine(pastDue, 'en'), '- Monthly subscription: past due since Nov 21, 2026');
+  assert.equal(subscriptionLine(pastDue, 'fr'), '- Abonnement mensuel : impayé depuis le 21 nov. 2026');
+  assert.equal(subscriptionLine(pastDue, 'zh-CN'), '- 月度订阅：自 2026年11月21日 起逾期未付');
+  for (const locale of ['en', 'fr', 'zh-CN']) assert.doesNotMatch(subscriptionLine(pastDue, locale), FUTURE_TENSE);
+});
+
+test('a cancelled subscription says it ended, or until when it is still paid', () => {
+  const ended = { status: 'cancelled', current_period_end: '2026-10-01T00:00:00Z' };
+  assert.equal(subscriptionLine(ended, 'en'), '- Monthly subscription: cancelled, ended on Oct 1, 2026');
+  assert.equal(subscriptionLine(ended, 'fr'), '- Abonnement mensuel : résilié, terminé le 1 oct. 2026');
+  assert.equal(subscriptionLine(ended, 'zh-CN'), '- 月度订阅：已取消，已于 2026年10月1日 结束');
+  const paidOn = { status: 'cancelled', current_period_end: '2026-12-10T00:00:00Z' };
+  assert.equal(subscriptionLine(paidOn, 'en'), '- Monthly subscription: cancelled, paid until Dec 10, 2026');
+});
+
+test('an active subscription says until when it is paid; a date in the past or unreadable is left out', () => {
+  assert.equal(subscriptionLine({ status: 'active', current_period_end: '2026-12-10T00:00:00Z' }, 'en'),
+    '- Monthly subscription: active, paid until Dec 10, 2026');
+  // The backend calls an active subscription past its period past due; should one arrive, no date beats a false one.
+  assert.equal(subscriptionLine({ status: 'active', current_period_end: '2026-11-01T00:00:00Z' }, 'en'), '- Monthly subscription: active');
+  assert.equal(subscriptionLine({ status: 'past_due', current_period_end: 'garbage' }, 'fr'), '- Abonnement mensuel : impayé');
+});
 
 test('an order\'s state inside a sentence is lower-case in English and French', () => {
   assert.equal(orderLine({ status: 'failed' }, 'en'), '- Order ORD-1 (Plan) of Nov 21, 2026: $59.00, payment failed');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadAll, translator } from '../../zendesk-app/assets/i18n.js';
 import {
-  adminLink, flagLines, flagText, issuesFor, joinList, listView, sectionIssues, stateOf, tagsToAdd, whyMatched,
+  adminLink, flagLines, flagText, issuesFor, joinList, listView, sectionIssues, stateOf, subscriptionKeys, tagsToAdd,
+  whyMatched,
 } from '../../zendesk-app/assets/view-model.js';
 import { maskEmail, maskName, relativeTime } from '../../zendesk-app/assets/format.js';
 
@@ -92,6 +93,18 @@ test('Chinese sentences follow each other without a space; English and French pu
   assert.equal(two('zh-CN'), '付款：未及时响应。没有已保存的数据。');
   assert.equal(two('en'), 'Payments: no answer in time. No saved data.');
   assert.equal(two('fr').replace(/\u202f|\u00a0/g, ' '), 'Paiements : pas de réponse à temps. Aucune donnée enregistrée.');
+});
+
+test('a subscription\'s date is worded by its state and by whether it is past, most specific first', () => {
+  const at = (status, end) => subscriptionKeys('p', { status, current_period_end: end }, '2026-11-24T00:00:00Z');
+  assert.deepEqual(at('past_due', '2026-11-21T08:00:00Z'), ['p.past_due.past', 'p.past_due']);
+  assert.deepEqual(at('active', '2026-12-21T08:00:00Z'), ['p.active.future', 'p.active']);
+  assert.deepEqual(at('cancelled', null), ['p.cancelled']);
+  assert.deepEqual(at('cancelled', 'not a date'), ['p.cancelled']);
+  // No catalog has a future-tense date for a past-due subscription, nor an "ends" for a date gone.
+  const en = translator('en');
+  assert.equal(en.has('subscription.period.past_due.future'), false);
+  assert.equal(en.has('subscription.period.active.past'), false);
 });
 
 test('flags are translated from code and params, in the agent\'s zone', () => {

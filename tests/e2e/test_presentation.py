@@ -84,6 +84,15 @@ def test_opened_outside_zendesk_the_app_says_where_to_open_it(browser, clean_san
         context.close()
 
 
+def test_a_past_due_subscription_says_since_when_it_is_unpaid_never_that_it_ends(open_ticket):
+    ticket = open_ticket(1002)
+    ticket.wait_state("matched")
+    row = ticket.testid("lc-subscription")
+    expect(row).to_contain_text("Past due")  # the pill, on its own, stays capitalised
+    expect(row).to_contain_text(re.compile(r"Unpaid since [A-Z][a-z]{2} \d{1,2}, \d{4}"))
+    expect(row).not_to_contain_text("ends")
+
+
 def test_chinese_sentences_and_lists_use_chinese_punctuation(open_ticket, clean_sandbox):
     ticket = open_ticket(1003, locale="zh-CN")  # Sam matches by email and by external ID
     ticket.wait_state("matched")

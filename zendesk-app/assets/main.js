@@ -55,7 +55,7 @@ const act = {
   insert: async (match) => {
     try {
       const locale = await loadLocale(summaryLocale(match.learner, s.t.locale));
-      const text = buildSummary(match, { locale, showPayments: s.settings.show_payments });
+      const text = buildSummary(match, { locale, showPayments: s.settings.show_payments, now: new Date() });
       await s.client.invoke('comment.appendText', text);
       toast('toast.inserted');
     } catch {

@@ -1,6 +1,7 @@
 // The reply text inserted for the learner: facts of one match, in the learner's language and zone.
 import { formatDate, formatMoney, formatPercent } from './format.js';
 import { resolveLocale, translator } from './i18n.js';
+import { subscriptionKeys } from './view-model.js';
 
 const MAX_LINES = 5; // per list: the backend sends the most relevant first; a reply stays readable
 
@@ -28,8 +29,8 @@ function orderState(t, p, loc) {
   return partial ? words + t('summary.refunded', { amount: formatMoney(p.refunded_amount, p.currency, loc) }) : words;
 }
 
-/** Plain-text summary of a match for the reply box; options: {locale, showPayments}. */
-export function buildSummary(match, { locale = 'en', showPayments = true } = {}) {
+/** Plain-text summary of a match for the reply box; options: {locale, showPayments, now}. */
+export function buildSummary(match, { locale = 'en', showPayments = true, now = new Date() } = {}) {
   const t = translator(locale);
   const loc = t.locale;
   const learner = match.learner || {};
@@ -59,10 +60,11 @@ export function buildSummary(match, { locale = 'en', showPayments = true } = {})
       })}`);
     }
     for (const s of match.subscriptions || []) {
-      lines.push(`- ${firstComplete(t, ['summary.subscription', 'summary.subscription_open'], {
-        plan: t(`plan.${s.plan}`), status: t(`subscription.${s.status}`),
-        date: formatDate(s.current_period_end, loc, zone),
-      })}`);
+      // Worded for its state and for whether the date is past: "past due since …", "ended on …".
+      const line = firstComplete(t, subscriptionKeys('summary.subscription', s, now), {
+        plan: t(`plan.${s.plan}`), date: formatDate(s.current_period_end, loc, zone),
+      });
+      if (line) lines.push(`- ${line}`);
     }
   }
   if (lines.length === 1) lines.push(`- ${t('summary.nothing')}`);

@@ -65,6 +65,18 @@ export function whyMatched(matchedBy, t, mask = (v) => v) {
   return parts.length ? t('why.prefix', { reasons: joinList(parts, t) }) : '';
 }
 
+/**
+ * The catalog keys for a subscription's period end, most specific first: "{prefix}.{status}.past"
+ * or ".future" by where the date lies from now, then "{prefix}.{status}" without a date. The tense
+ * follows the date, so a past-due or cancelled subscription never "ends" on a day already gone.
+ */
+export function subscriptionKeys(prefix, sub, now = new Date()) {
+  const base = `${prefix}.${sub.status}`;
+  const end = Date.parse(sub.current_period_end);
+  if (!Number.isFinite(end)) return [base];
+  return [`${base}.${end > new Date(now).getTime() ? 'future' : 'past'}`, base];
+}
+
 /** A flag's title and (when its params allow) detail line in the UI language; mask hides a sponsor. */
 export function flagText(flag, t, { locale, agentZone, now = new Date(), course, mask = (v) => v } = {}) {
   const code = flag && flag.code;

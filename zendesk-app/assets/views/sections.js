@@ -1,7 +1,7 @@
 // Enrolments, payments and ticket references of a match.
 import { h } from '../dom.js';
 import { formatDate, formatDateTime, formatMoney, formatPercent, relativeTime } from '../format.js';
-import { issuesFor, referenceVerdict } from '../view-model.js';
+import { issuesFor, referenceVerdict, subscriptionKeys } from '../view-model.js';
 import { copyButton, longList, pill, section, titleWithCopy } from './parts.js';
 
 const CERT_TONE = { earned: 'success', revoked: 'danger', in_progress: 'neutral', not_eligible: 'neutral' };
@@ -85,12 +85,13 @@ function orderRow(ui, p) {
 
 function subscriptionRow(ui, s) {
   const { t, locale } = ui;
+  // "Paid until …" ahead, "Unpaid since …" / "Ended on …" behind: no date line when no wording fits.
+  const [dated] = subscriptionKeys('subscription.period', s, ui.now);
+  const period = t.strict(dated, { date: formatDate(s.current_period_end, locale, ui.agentZone) });
   return h('li', { class: 'row', testid: 'lc-subscription' },
     h('div', { class: 'row-head' }, h('strong', {}, t(`plan.${s.plan}`)), ' ',
       pill(t(`subscription.${s.status}`), s.status === 'active' ? 'success' : s.status === 'past_due' ? 'danger' : 'neutral')),
-    h('div', { class: 'muted small' }, [formatMoney(s.amount, s.currency, locale),
-      s.current_period_end ? t('subscription.period_end', { date: formatDate(s.current_period_end, locale, ui.agentZone) }) : '']
-      .filter(Boolean).join(' · ')));
+    h('div', { class: 'muted small' }, [formatMoney(s.amount, s.currency, locale), period].filter(Boolean).join(' · ')));
 }
 
 /** The payments section: who pays, subscriptions, orders. */
