@@ -41,7 +41,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     audit = AuditStore(settings.database_url, settings.audit_hash_key,
                        table=app.config.get("AUDIT_TABLE", "lc_audit"), schema=app.config.get("AUDIT_SCHEMA"))
     audit.create()
-    limiter = RateLimiter(settings.rate_limit, settings.redis_url,
+    limiter = RateLimiter(settings.rate_limit, settings.redis_url, account_limit=settings.rate_limit_account,
                           key_prefix=app.config.get("RATE_LIMIT_PREFIX", "lc-rate"))
     context = ContextService(settings)
     app.extensions["lc"] = State(settings=settings, audit=audit, limiter=limiter, context=context,

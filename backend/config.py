@@ -91,6 +91,7 @@ class Settings:
     manual_search: bool = True
     audit_hash_key: str = ""
     rate_limit: str = "120/minute"
+    rate_limit_account: str = "1200/minute"
     max_body_bytes: int = 16384
     max_items: int = 50
     refund_window_days: int = 14

@@ -144,11 +144,13 @@ def _check_formats(s: Settings) -> list[str]:
     from limits import parse as parse_limit
 
     problems = []
-    try:
-        if parse_limit(s.rate_limit).amount <= 0:
-            problems.append("LC_RATE_LIMIT: the amount must be positive, e.g. 120/minute")
-    except ValueError:
-        problems.append("LC_RATE_LIMIT: not a rate such as 120/minute or 10 per second")
+    for var, value, example in (("LC_RATE_LIMIT", s.rate_limit, "120/minute"),
+                                ("LC_RATE_LIMIT_ACCOUNT", s.rate_limit_account, "1200/minute")):
+        try:
+            if parse_limit(value).amount <= 0:
+                problems.append(f"{var}: the amount must be positive, e.g. {example}")
+        except ValueError:
+            problems.append(f"{var}: not a rate such as {example} or 10 per second")
     problems += _database_problems(s.database_url)
     if s.redis_url:
         problems += _redis_problems(s.redis_url)

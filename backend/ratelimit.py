@@ -1,4 +1,4 @@
-"""Per-agent rate limit (iss + sub) with a moving window; Redis storage shares it across workers."""
+"""Per-agent rate limit (iss + sub) under a per-account ceiling (iss), moving windows; Redis shares them."""
 from __future__ import annotations
 
 import logging
@@ -58,11 +58,19 @@ def limits_url(redis_url: str) -> str:
 
 
 class RateLimiter:
-    """Counts lookups per agent; raises TooManyRequests with Retry-After when over the limit."""
+    """Counts lookups per agent and per account; raises TooManyRequests with Retry-After when over.
 
-    def __init__(self, limit: str, redis_url: str = "", *, key_prefix: str = "lc-rate"):
+    The proxy signs whatever agent id (`sub`) the browser writes, so the per-agent limit alone can be
+    dodged with a new `sub` per call; the account's ceiling (per `iss`, which the backend accepts
+    only from LC_JWT_ISSUERS) still bounds the load on Zendesk and the internal systems."""
+
+    def __init__(self, limit: str, redis_url: str = "", *, account_limit: str = "",
+                 key_prefix: str = "lc-rate"):
         self.item = parse(limit)
+        self.account_item = parse(account_limit) if account_limit else None
         self.local = None if redis_url else LocalMovingWindow(self.item.amount, self.item.get_expiry())
+        self.account_local = (LocalMovingWindow(self.account_item.amount, self.account_item.get_expiry())
+                              if self.account_item and not redis_url else None)
         self._redis = SkipWindow(REDIS_RETRY_AFTER_S)  # after a failure, Redis is not asked for a while
         if redis_url:
             self.storage = storage_from_string(limits_url(redis_url), key_prefix=key_prefix,
@@ -71,30 +79,34 @@ class RateLimiter:
             self.limiter = MovingWindowRateLimiter(self.storage)
 
     def check(self, agent: Agent) -> None:
-        """Count one hit for agent, or raise 429 when the window is full."""
-        key = f"{agent.iss}|{agent.sub}"
-        if self.local is not None:
-            reset_at = self.local.hit(key)
-            if reset_at is None:
-                return
-            self._refuse(reset_at)
+        """Count one hit for agent and its account, or raise 429 when either window is full (a lookup
+        the agent's own limit refuses is not counted against the account)."""
+        self._hit(self.item, self.local, f"{agent.iss}|{agent.sub}", "this agent")
+        if self.account_item is not None:
+            self._hit(self.account_item, self.account_local, f"account|{agent.iss}", "this Zendesk account")
+
+    def _hit(self, item, local: LocalMovingWindow | None, key: str, whose: str) -> None:
+        if local is not None:
+            reset_at = local.hit(key)
+            if reset_at is not None:
+                self._refuse(reset_at, whose)
+            return
         if not self._redis.usable():
             return  # Redis failed moments ago: fail open without paying its timeout again
         try:
-            allowed = self.limiter.hit(self.item, key)
-            if allowed:
+            if self.limiter.hit(item, key):
                 return
-            reset_at = self.limiter.get_window_stats(self.item, key).reset_time
+            reset_at = self.limiter.get_window_stats(item, key).reset_time
         except Exception as exc:  # noqa: BLE001 - any storage failure: fail open, a lookup beats a 500
             self._redis.failed()
             log.warning("rate limit storage unavailable; not limiting for %s s", REDIS_RETRY_AFTER_S,
                         extra={"error": type(exc).__name__})
             return
-        self._refuse(reset_at)
+        self._refuse(reset_at, whose)
 
-    def _refuse(self, reset_at: float) -> None:
+    def _refuse(self, reset_at: float, whose: str) -> None:
         retry_after = max(1, math.ceil(reset_at - time.time()))
-        raise TooManyRequests(f"Too many lookups; retry in {retry_after} s.",
+        raise TooManyRequests(f"Too many lookups from {whose}; retry in {retry_after} s.",
                               headers={"Retry-After": str(retry_after)},
                               details={"retry_after_s": retry_after})
 
@@ -102,5 +114,7 @@ class RateLimiter:
         """Forget every counter (tests)."""
         if self.local is not None:
             self.local.reset()
+            if self.account_local is not None:
+                self.account_local.reset()
         else:
             self.storage.reset()

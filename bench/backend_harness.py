@@ -31,6 +31,7 @@ def backend_env(sandbox: Sandbox, tmp: Path) -> dict[str, str]:
         "LC_INTERNAL_API_TOKEN": "sandbox-internal-token",
         "LC_DATABASE_URL": f"sqlite:///{tmp / 'audit.db'}",
         "LC_RATE_LIMIT": "1000000/minute",
+        "LC_RATE_LIMIT_ACCOUNT": "100000000/minute",
         "LC_DEADLINE_MS": str(DEADLINE_MS),
         "LC_ZENDESK_URL": "",
         "LC_REDIS_URL": "",

@@ -21,6 +21,7 @@ def backend_url(tmp_path_factory, sandbox):
     """The backend as deployed (ticket-bound, on the sandbox's systems and Zendesk API), served on a
     loopback port: the checks' own probes (a request without the token, say) go there too."""
     app = create_app(sandbox_config(tmp_path_factory.mktemp("fuzz"), sandbox, rate_limit="1000000/minute",
+                                    rate_limit_account="1000000/minute",
                                     zendesk_url=sandbox.url, zendesk_email="agent@demo.example",
                                     zendesk_api_token="sandbox-zendesk-token"))
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -59,6 +59,34 @@ def test_the_limit_is_per_agent_not_global(tmp_path, storage):
     app.extensions["lc"].limiter.reset()
 
 
+BETA = "https://beta.zendesk.com"
+
+
+def test_new_agent_ids_do_not_escape_the_accounts_ceiling(tmp_path, storage):
+    # The proxy signs whatever agent id the browser writes: a fresh `sub` per call gets past the
+    # per-agent limit, never past the account's.
+    app = create_app(base_config(tmp_path, rate_limit="2/minute", rate_limit_account="3/minute",
+                                 redis_url=storage, jwt_issuers=("https://acme.zendesk.com", BETA)))
+    client = app.test_client()
+    assert [hit(client, f"agent-{n}").status_code for n in range(4)] == [415, 415, 415, 429]
+    refused = hit(client, "agent-9")
+    assert refused.status_code == 429 and "Zendesk account" in refused.json["error"]["message"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert hit(client, "agent-1", iss=BETA).status_code == 415  # another account has its own ceiling
+    app.extensions["lc"].limiter.reset()
+
+
+def test_lookups_an_agents_own_limit_refuses_do_not_use_up_the_account(tmp_path, storage):
+    app = create_app(base_config(tmp_path, rate_limit="1/minute", rate_limit_account="3/minute",
+                                 redis_url=storage))
+    client = app.test_client()
+    refused = [hit(client, "busy").status_code for _ in range(5)]
+    assert refused == [415, 429, 429, 429, 429]
+    assert "this agent" in hit(client, "busy").json["error"]["message"]
+    assert [hit(client, sub).status_code for sub in ("b", "c", "d")] == [415, 415, 429]
+    app.extensions["lc"].limiter.reset()
+
+
 def test_unauthenticated_requests_do_not_consume_an_agents_quota(tmp_path):
     app = create_app(base_config(tmp_path, rate_limit="2/minute"))
     client = app.test_client()

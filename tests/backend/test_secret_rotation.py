@@ -77,7 +77,8 @@ def rotating(tmp_path):
     secrets = tmp_path / "jwt-secrets"
     write(secrets, OLD + "\n")
     env = gunicorn_env(tmp_path, LC_ENV="test", LC_AUDIT_HASH_KEY="k" * 32, LC_JWT_SECRETS_FILE=str(secrets),
-                       LC_WORKERS="2", LC_THREADS="4", LC_RATE_LIMIT="1000000/minute")
+                       LC_WORKERS="2", LC_THREADS="4", LC_RATE_LIMIT="1000000/minute",
+                       LC_RATE_LIMIT_ACCOUNT="1000000/minute")
     log = tmp_path / "gunicorn.log"
     server = start(["-m", "gunicorn", "-c", "gunicorn.conf.py"], "/healthz",
                    port=int(env["LC_BIND"].split(":")[1]), env=env, log=log)

@@ -69,7 +69,7 @@ def start_backend(sandbox_url: str, work_dir: Path) -> Backend:
         "zendesk_url": sandbox_url, "zendesk_email": "agent@demo.example",
         "zendesk_api_token": "sandbox-zendesk-token",
         "audit_hash_key": "e2e-audit-hash-key", "database_url": f"sqlite:///{work_dir / 'audit.db'}",
-        "redis_url": "", "rate_limit": "100000/minute",
+        "redis_url": "", "rate_limit": "100000/minute", "rate_limit_account": "1000000/minute",
         # Deterministic fault tests: one try per call, and a breaker that never opens during the run.
         "retries": 0, "breaker_failures": 100_000,
         "RATE_LIMIT_PREFIX": f"lc-e2e-{uuid.uuid4().hex}",
