@@ -1,6 +1,7 @@
 // Bootstrap and controller: ZAF handshake, the lookup, actions, rendering and resize.
 import { buildBody, configProblems, readResponse, requestOptions } from './api.js';
 import { patchInPlace } from './dom.js';
+import { feedback, say } from './feedback.js';
 import { agentTimeZone, maskEmail, maskName } from './format.js';
 import { formatLocale, loadLocale, resolveLocale, translator } from './i18n.js';
 import { searchSuggestions, normaliseManualSearch } from './references.js';
@@ -15,7 +16,9 @@ const HANDSHAKE_MS = 10000; // Zendesk registers an app within a second or two; 
 const CLOCK_MS = 60000; // "Local time" and "due in …" stay true while the panel stays open
 const root = document.getElementById('app');
 const live = document.getElementById('lc-status');
-const toastEl = document.getElementById('lc-toast');
+const results = feedback({
+  root, polite: live, assertive: document.getElementById('lc-alert'), resized: () => resizer.now(),
+});
 
 const s = {
   client: null, settings: readSettings(), context: {}, ticket: {}, user: {}, t: translator('en'),
@@ -23,25 +26,20 @@ const s = {
   expanded: new Set(), revealed: new Set(), ticketTags: [], seq: 0, lastState: null,
 };
 
-function announce(text) {
-  live.textContent = '';
-  live.textContent = text;
+/** An action's result beside the control keyed `near` (its data-key), and in a live region. */
+function tell(near, key, params, { tone = 'ok', spoken } = {}) {
+  results.show(s.t(key, params), { near, tone, spoken });
 }
-
-function toast(key, params) {
-  toastEl.textContent = s.t(key, params);
-  toastEl.hidden = false;
-  announce(toastEl.textContent);
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => { toastEl.hidden = true; }, 4000);
-}
+const failed = (near, key = 'feedback.action_failed') => tell(near, key, {}, { tone: 'error' });
 
 const act = {
   refresh: () => lookup({ refresh: true }),
   reload: () => location.reload(),
   toggle: (key) => { s.expanded.has(key) ? s.expanded.delete(key) : s.expanded.add(key); render(); },
   reveal: (id) => { s.revealed.has(id) ? s.revealed.delete(id) : s.revealed.add(id); render(); },
-  copy: (value) => copyText(value).then(() => toast('toast.copied', { value }), () => toast('toast.copy_failed')),
+  copy: (value) => copyText(value).then(
+    () => tell(`copy-${value}`, 'feedback.copied', {}, { spoken: s.t('feedback.copied_value', { value }) }),
+    () => failed(`copy-${value}`, 'feedback.copy_failed')),
   back: () => { s.manual = null; lookup({}); },
   draft: (kind, value) => { s.manualDraft = { kind, value }; },
   manual: (kind, value) => {
@@ -57,17 +55,17 @@ const act = {
       const locale = await loadLocale(summaryLocale(match.learner, s.t.locale));
       const text = buildSummary(match, { locale, showPayments: s.settings.show_payments, now: new Date() });
       await s.client.invoke('comment.appendText', text);
-      toast('toast.inserted');
+      tell(`insert-${match.learner.id}`, 'feedback.inserted');
     } catch {
-      toast('toast.action_failed');
+      failed(`insert-${match.learner.id}`);
     }
   },
   addTags: (tags) => {
     s.client.invoke('ticket.tags.add', tags).then(() => {
       s.ticketTags = [...new Set([...s.ticketTags, ...tags])];
       render();
-      toast('toast.tags_added', { tags: joinList(tags, s.t) });
-    }, () => toast('toast.action_failed'));
+      tell('tags', 'feedback.tags_added', { tags: joinList(tags, s.t) });
+    }, () => failed('tags'));
   },
 };
 
@@ -100,7 +98,8 @@ function render() {
   const again = focusKey && root.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
   if (again) again.focus();
   s.focusKey = state === 'loading' && !again ? focusKey : null;
-  if (state !== s.lastState) announce(s.t(`announce.${state}`));
+  results.place(); // after focus is back: beside the very control the agent used
+  if (state !== s.lastState) say(live, s.t(`announce.${state}`));
   s.lastState = state;
   resizer.now();
 }
@@ -109,6 +108,7 @@ async function lookup({ refresh = false }) {
   const problems = configProblems(s.settings);
   if (problems.length) { s.view = { phase: 'not-configured', problems }; render(); return; }
   const seq = ++s.seq; // a newer lookup (requester changed, refresh) wins over a slower older one
+  results.clear(); // what the last action did is about the answer being replaced
   s.view = { phase: 'loading' };
   render();
   const body = buildBody(s.ticket, { refresh, manual: s.manual });
