@@ -1,4 +1,4 @@
-"""What the agent sees and hears: action results beside the control."""
+"""What the agent sees and hears: action results beside the control, focus rings."""
 from __future__ import annotations
 
 import re
@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.contrast import contrast, layered
 from tests.servers import wait_for
 
 CONTROLS = "button, a[href], input, select, textarea"
@@ -91,3 +92,60 @@ def test_a_failed_copy_shows_beside_the_button_and_is_announced_assertively(open
     assert_beside(ticket, visible_copy(ticket, r"^Could not copy"), button)
     alert = ticket.app.get_by_role("alert").filter(has_text="Could not copy")
     expect(alert).to_have_attribute("aria-live", "assertive")
+
+
+# What lies behind an element: every ancestor's background colour, the page's first.
+BEHIND = """const layers = [];
+  for (let n = el.parentElement; n; n = n.parentElement) {
+    layers.unshift(getComputedStyle(n).backgroundColor);
+  }"""
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const cs = getComputedStyle(el);
+  """ + BEHIND + """
+  return { testid: el.dataset.testid || el.tagName, focusVisible: el.matches(':focus-visible'),
+    outlineStyle: cs.outlineStyle, outlineWidth: parseFloat(cs.outlineWidth), outlineColor: cs.outlineColor,
+    outlineOffset: parseFloat(cs.outlineOffset), boxShadow: cs.boxShadow, own: cs.backgroundColor, layers };
+}"""
+
+
+def focus_indicator(info: dict) -> tuple[str, float] | None:
+    """(colour, thickness) of the focus outline, else of the widest box-shadow ring; None without either."""
+    if info["outlineStyle"] not in ("none", "hidden") and info["outlineWidth"] > 0:
+        return info["outlineColor"], info["outlineWidth"]
+    rings = re.findall(r"(rgba?\([^)]*\))\s+(?:-?[\d.]+px\s+){3}([\d.]+)px", info["boxShadow"] or "")
+    return max(((c, float(s)) for c, s in rings), key=lambda r: r[1], default=None)
+
+
+@pytest.mark.parametrize(("ticket_id", "theme", "must_see"), [
+    (1001, None, {"lc-copy-id", "lc-reveal", "lc-action-insert", "lc-action-admin", "lc-action-tags",
+                  "lc-action-refresh"}),
+    (1001, "dark", {"lc-copy-id", "lc-reveal", "lc-action-insert", "lc-action-admin", "lc-action-tags"}),
+    (1005, None, {"lc-show-all"}),
+    (1007, None, {"lc-manual-kind", "lc-manual-value", "lc-manual-submit", "lc-action-refresh"}),
+])
+def test_every_control_shows_a_focus_ring_of_3_to_1_against_what_surrounds_it(open_ticket, ticket_id, theme,
+                                                                                must_see):
+    ticket = open_ticket(ticket_id, theme=theme, settings={
+        "mask_pii": "true", "admin_link_template": "https://admin.example.com/learners/{learner_id}"})
+    ticket.wait_state("not-found" if ticket_id == 1007 else "matched")
+    controls = ticket.app.locator(CONTROLS)
+    controls.first.focus()
+    seen = set()
+    for _ in range(controls.count()):  # by keyboard, as an agent moves through the panel
+        info = ticket.app.locator("html").evaluate(FOCUSED)
+        seen.add(info["testid"])
+        assert info["focusVisible"], f"{info['testid']} got keyboard focus without :focus-visible"
+        ring = focus_indicator(info)
+        assert ring, f"{info['testid']} shows no focus indicator"
+        colour, thickness = ring
+        panel = layered(info["layers"])
+        around = [panel] if info["outlineOffset"] > 0 else [panel, layered([*info["layers"], info["own"]])]
+        painted = layered([*info["layers"], colour])
+        for neighbour in around:
+            ratio = contrast(painted, neighbour)
+            assert ratio >= 3, f"{info['testid']}: focus ring {colour} is {ratio:.2f}:1 against {neighbour}"
+        assert thickness >= 2, f"{info['testid']}: focus ring only {thickness}px thick"
+        ticket.page.keyboard.press("Tab")
+    assert must_see <= seen, f"never reached by Tab: {must_see - seen}"
