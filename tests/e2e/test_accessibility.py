@@ -1,4 +1,4 @@
-"""What the agent sees and hears: action results beside the control, focus rings."""
+"""What the agent sees and hears: action results beside the control, focus rings, labelled fields."""
 from __future__ import annotations
 
 import re
@@ -149,3 +149,34 @@ def test_every_control_shows_a_focus_ring_of_3_to_1_against_what_surrounds_it(op
         assert thickness >= 2, f"{info['testid']}: focus ring only {thickness}px thick"
         ticket.page.keyboard.press("Tab")
     assert must_see <= seen, f"never reached by Tab: {must_see - seen}"
+
+
+@pytest.mark.parametrize(("locale", "label"), [
+    ("en-US", "Value to search for"), ("fr", "Valeur à rechercher"), ("zh-CN", "要搜索的内容")])
+def test_the_manual_search_field_is_named_by_a_visible_label(open_ticket, locale, label):
+    ticket = open_ticket(1007, locale=locale)
+    ticket.wait_state("not-found")
+    field = ticket.testid("lc-manual-value")
+    expect(ticket.app.get_by_role("textbox", name=label)).to_have_attribute("data-testid", "lc-manual-value")
+    expect(field).not_to_have_attribute("aria-label", re.compile(".*"))  # the name is the text on screen
+    visible = ticket.app.locator("label[for=lc-manual-value]:not(.offscreen)")
+    expect(visible).to_have_text(label)
+    expect(visible).to_be_visible()
+    assert field.evaluate("el => [...el.labels].map((l) => l.textContent)") == [label]
+
+
+@pytest.mark.parametrize("theme", [None, "dark"])
+def test_the_manual_search_fields_have_borders_of_3_to_1(open_ticket, theme):
+    ticket = open_ticket(1007, theme=theme)
+    ticket.wait_state("not-found")
+    for testid in ("lc-manual-value", "lc-manual-kind"):
+        colours = ticket.testid(testid).evaluate("""(el) => {
+          const cs = getComputedStyle(el);
+          """ + BEHIND + """
+          return { border: cs.borderTopColor, inside: cs.backgroundColor, layers };
+        }""")
+        outside = layered(colours["layers"])
+        border = layered([*colours["layers"], colours["border"]])
+        for neighbour in (outside, layered([*colours["layers"], colours["inside"]])):
+            ratio = contrast(border, neighbour)
+            assert ratio >= 3, f"{testid}: border {colours['border']} is {ratio:.2f}:1 against {neighbour}"

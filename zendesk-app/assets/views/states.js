@@ -15,7 +15,7 @@ export function manualForm(ui, suggestions = []) {
     ['email', 'learner_id', 'order_id'].map((k) => h('option', { value: k, selected: ui.manualDraft.kind === k }, t(`manual.kind.${k}`))));
   const input = h('input', {
     id: 'lc-manual-value', testid: 'lc-manual-value', name: 'value', type: 'text', autocomplete: 'off',
-    value: ui.manualDraft.value || '', 'aria-label': t('manual.value'), 'aria-describedby': ui.manualError ? 'lc-manual-error' : null,
+    value: ui.manualDraft.value || '', 'aria-describedby': ui.manualError ? 'lc-manual-error' : null,
     'aria-invalid': ui.manualError ? 'true' : null, 'data-key': 'manual-value',
   });
   const submit = (event) => {
@@ -26,8 +26,9 @@ export function manualForm(ui, suggestions = []) {
   const keep = () => ui.act.draft(kindSel.value, input.value);
   return h('form', { class: 'manual', testid: 'lc-manual-form', role: 'search', novalidate: true,
     on: { submit, input: keep, change: keep } },
-    h('label', { for: 'lc-manual-kind', class: 'small' }, t('manual.search_by')),
-    h('div', { class: 'manual-row' }, kindSel, input),
+    // Visible labels, not aria-label: a sighted agent sees what the empty field is for, and its name is that text.
+    h('div', { class: 'field' }, h('label', { for: 'lc-manual-kind', class: 'small' }, t('manual.search_by')), kindSel),
+    h('div', { class: 'field' }, h('label', { for: 'lc-manual-value', class: 'small' }, t('manual.value')), input),
     ui.manualError ? h('p', { id: 'lc-manual-error', class: 'error-text small', testid: 'lc-manual-error', role: 'alert' },
       t(`manual.error.${ui.manualError}`)) : null,
     h('button', { type: 'submit', class: 'btn primary', testid: 'lc-manual-submit', 'data-key': 'manual-submit' }, t('manual.submit')),
