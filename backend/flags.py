@@ -1,10 +1,11 @@
 """The flags an agent acts on for one match: codes, severity and params, most severe first."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from backend.clock import Clock, clock_of, parse_time
 from backend.derive import Policy, approved_aid
+from backend.urgency import is_soon
 
 
 def for_match(learner: dict, payments: list[dict], subscriptions: list[dict], who_pays: dict,
@@ -23,11 +24,11 @@ def for_match(learner: dict, payments: list[dict], subscriptions: list[dict], wh
         if sub.get("status") == "past_due":
             out.append(_flag("subscription_past_due", "warning", subscription_id=sub.get("id"),
                              current_period_end=sub.get("current_period_end")))
-    clock, soon = clock_of(now), timedelta(days=policy.deadline_soon_days)
+    clock = clock_of(now)
     for enrolment in enrolments:
-        next_one = enrolment.get("next_deadline")
-        at = parse_time((next_one or {}).get("due_at"))
-        if at is not None and clock.reached(at - soon):
+        next_one = enrolment.get("next_deadline") or {}
+        if is_soon(next_one.get("due_at"), clock, policy.deadline_soon_days):  # as the list's order
+            at = parse_time(next_one.get("due_at"))
             out.append(_flag("deadline_soon", "warning", enrolment_id=enrolment.get("id"),
                              course_id=(enrolment.get("course") or {}).get("id"), title=next_one.get("title"),
                              due_at=next_one.get("due_at"), days=max(0, clock.whole_days_until(at))))

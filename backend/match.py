@@ -7,6 +7,7 @@ from datetime import datetime
 from backend import derive, flags
 from backend.clock import Clock, clock_of
 from backend.derive import Policy
+from backend.urgency import deadlines_first
 
 
 @dataclass
@@ -33,8 +34,13 @@ def build(records: Records, account_count: int, now: datetime | Clock, policy: P
     """The match dict: learner, why it matched, capped lists with totals, payer, deadlines, flags."""
     cap = policy.max_items
     now = clock_of(now)  # one Clock for every rule: it learns when this match could next read differently
-    raw_enrolments = (records.enrolments or [])[:cap]
-    upcoming = [derive.upcoming_deadlines(e, now) for e in raw_enrolments]  # used twice below
+    # Deadlines soon first, soonest first, then newest activity (backend/urgency.py): ordered again
+    # here because the fetched selection may have been cached a little before this lookup's now.
+    pairs = [(e, derive.upcoming_deadlines(e, now)) for e in records.enrolments or []]
+    pairs = deadlines_first(pairs, lambda pair: pair[1][0]["due_at"] if pair[1] else None, now,
+                            policy.deadline_soon_days)[:cap]
+    raw_enrolments = [e for e, _ in pairs]
+    upcoming = [u for _, u in pairs]  # used twice below
     enrolments = [_enrolment(e, records.courses, u) for e, u in zip(raw_enrolments, upcoming, strict=True)]
     payments = [_payment(o, raw_enrolments if records.enrolments is not None else None, now, policy)
                 for o in (records.orders or [])[:cap]]

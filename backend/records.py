@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Executor
+from datetime import UTC, datetime
 from typing import Any
 
 from backend.cache import Cache
@@ -11,7 +12,12 @@ from backend.derive import Policy
 from backend.fanout import Call, Fanout, Sections
 from backend.match import Records
 from backend.sources import enrolments, payments
-from backend.sources.http import SourceClient
+from backend.sources.http import MAX_PAGES, PAGE_LIMIT, SourceClient
+from backend.urgency import select_enrolments
+
+# The enrolments read to find those with a deadline soon (the system lists them by recent activity):
+# up to five full pages; a learner with at most 100 enrolments costs one call, as before.
+ENROLMENT_SCAN = PAGE_LIMIT * MAX_PAGES
 
 
 class RecordFetcher:
@@ -29,6 +35,8 @@ class RecordFetcher:
         records = [Records(learner=learner, matched_by=matched_by) for learner, matched_by in found]
         fan = Fanout(self.executor, deadline, sections, self.cache)
         max_items, course_map, asked, orders_by_id = self.policy.max_items, {}, set(), {}
+        # The cached list is a selection: its key names the rule and the window that chose it.
+        chosen_by = ("soon-first", str(self.policy.deadline_soon_days))
         for order_id in ref_orders if records else []:
             fan.cached(Call("payments", "ref_order", order_id), refresh, ("payments", "order", order_id),
                        lambda oid=order_id: payments.order_by_id(self.clients["payments"], oid, deadline))
@@ -37,9 +45,8 @@ class RecordFetcher:
             if record.learner.get("status") == "erased":
                 continue  # only the erasure date remains; there is nothing else to ask for
             fan.cached(Call("enrolments", "enrolments", learner_id, index), refresh,
-                       ("enrolments", learner_id, str(max_items)),
-                       lambda lid=learner_id: enrolments.for_learner(self.clients["enrolments"], lid,
-                                                                     deadline, max_items))
+                       ("enrolments", learner_id, str(max_items), *chosen_by),
+                       lambda lid=learner_id: self._enrolments(lid, deadline))
             for what, fetch in self._payment_calls(learner_id, deadline).items():
                 fan.cached(Call("payments", what, learner_id, index), refresh,
                            ("payments", what, learner_id, str(max_items)), fetch)
@@ -75,6 +82,14 @@ class RecordFetcher:
             if record.learner.get("status") == "erased":
                 record.enrolments_total, record.orders_total = 0, 0
         return records, orders_by_id
+
+    def _enrolments(self, learner_id: str, deadline: Deadline) -> tuple[list[dict], int]:
+        """The LC_MAX_ITEMS enrolments to send, deadlines soon first, and how many exist. Chosen at
+        fetch time and cached that way; match.build orders them again at the lookup's own time."""
+        scan = max(ENROLMENT_SCAN, self.policy.max_items)
+        items, total = enrolments.for_learner(self.clients["enrolments"], learner_id, deadline, scan)
+        policy = self.policy
+        return select_enrolments(items, datetime.now(UTC), policy.deadline_soon_days, policy.max_items), total
 
     def _payment_calls(self, learner_id: str, deadline: Deadline) -> dict[str, Any]:
         client, limit = self.clients["payments"], self.policy.max_items

@@ -136,7 +136,9 @@ class MatchSchema(Schema):
     learner = fields.Nested(LearnerSchema, required=True)
     matched_by = fields.List(fields.Nested(MatchedBySchema), required=True)
     enrolments = fields.List(fields.Nested(EnrolmentSchema), required=True,
-                             metadata={"description": "at most LC_MAX_ITEMS, most relevant first"})
+                             metadata={"description": "at most LC_MAX_ITEMS: those with a next deadline "
+                                                      "within LC_DEADLINE_SOON_DAYS first (soonest first), "
+                                                      "then newest activity first"})
     enrolments_total = fields.Integer(required=True)
     payments = fields.List(fields.Nested(PaymentSchema), required=True,
                            metadata={"description": "at most LC_MAX_ITEMS, newest first"})

@@ -128,9 +128,9 @@ def heavy_learner(client: Client, n: int = 8) -> str:
         f"p50 {statistics.median(cold):.0f} ms uncached, {statistics.median(warm):.0f} ms cached; "
         f"response {size / 1024:.1f} KiB ({match_size / 1024:.1f} KiB for the match). "
         f"Bounded: {len(match['enrolments'])} of {match['enrolments_total']} enrolments and "
-        f"{len(match['payments'])} of {match['payments_total']} payments are sent (LC_MAX_ITEMS, most "
-        "relevant/newest first, fetched one page from each system); the totals tell the agent how many "
-        "exist.\n"
+        f"{len(match['payments'])} of {match['payments_total']} payments are sent (LC_MAX_ITEMS; "
+        "enrolments with a deadline soon first, then newest activity, chosen among up to 500 read in pages "
+        "of 100; payments newest first, one page); the totals tell the agent how many exist.\n"
     )
 
 

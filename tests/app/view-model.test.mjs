@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadAll, translator } from '../../zendesk-app/assets/i18n.js';
 import {
-  adminLink, flagLines, flagText, issuesFor, joinList, listView, sectionIssues, stateOf, subscriptionKeys, tagsToAdd,
-  whyMatched,
+  adminLink, enrolmentsInOrder, flagLines, flagText, issuesFor, joinList, listView, sectionIssues, stateOf,
+  subscriptionKeys, tagsToAdd, whyMatched,
 } from '../../zendesk-app/assets/view-model.js';
 import { maskEmail, maskName, relativeTime } from '../../zendesk-app/assets/format.js';
 
@@ -37,9 +37,9 @@ test('partial sections are listed in a fixed order and grouped for display', () 
 test('long lists show five items until expanded', () => {
   const items = Array.from({ length: 8 }, (_, i) => i);
   assert.deepEqual(listView(items, false, 8),
-    { shown: [0, 1, 2, 3, 4], label: { key: 'list.show_all', params: { count: 8 } }, capped: null });
-  assert.deepEqual(listView(items, true, 8), { shown: items, label: { key: 'list.show_less', params: {} }, capped: null });
-  assert.deepEqual(listView([1, 2], false, undefined), { shown: [1, 2], label: null, capped: null });
+    { shown: [0, 1, 2, 3, 4], label: { key: 'list.show_all', params: { count: 8 } }, capped: null, note: null });
+  assert.deepEqual(listView(items, true, 8), { shown: items, label: { key: 'list.show_less', params: {} }, capped: null, note: null });
+  assert.deepEqual(listView([1, 2], false, undefined), { shown: [1, 2], label: null, capped: null, note: null });
 });
 
 test('a list the backend capped says how many it holds of how many, never "show all"', () => {
@@ -51,9 +51,10 @@ test('a list the backend capped says how many it holds of how many, never "show 
   assert.equal(translator('en')(collapsed.label.key, collapsed.label.params), 'Show the 50 most recent (of 300)');
   assert.equal(translator('fr')(collapsed.label.key, collapsed.label.params), 'Afficher les 50 plus récentes (sur 300)');
   assert.equal(translator('zh-CN')(collapsed.label.key, collapsed.label.params), '显示最近的 50 项（共 300 项）');
-  assert.equal(translator('en')('list.capped', collapsed.capped), 'Showing the 50 most recent of 300.');
+  assert.equal(translator('en')(collapsed.note.key, collapsed.note.params), 'Showing the 50 most recent of 300.');
   // Short but capped: no toggle, the cap is still known.
-  assert.deepEqual(listView([1, 2, 3], false, 9), { shown: [1, 2, 3], label: null, capped: { count: 3, total: 9 } });
+  assert.deepEqual(listView([1, 2, 3], false, 9), {
+    shown: [1, 2, 3], label: null, capped: { count: 3, total: 9 }, note: { key: 'list.capped', params: { count: 3, total: 9 } } });
 });
 
 test('admin links encode the id and allow only http(s)', () => {
@@ -163,6 +164,48 @@ test('several deadline flags fold into one line with the window and the next one
   // The course title unknown: its id stands in.
   const bare = flagLines({ flags: match.flags.slice(1, 3) }, translator('en'), { locale: 'en', agentZone: 'UTC', now: NOW })[0];
   assert.ok(bare.detail.includes('Next: Quiz 2 (C-E-1)'), bare.detail);
+});
+
+// Newest activity first, as the enrolments system lists them; two have a deadline_soon flag.
+const byActivity = Array.from({ length: 50 }, (_, i) => ({ id: `E-${i}`, course: { id: `C-${i}` } }));
+const urgentMatch = {
+  learner: { id: 'L-1', time_zone: 'America/New_York' },
+  enrolments: byActivity,
+  enrolments_total: 300,
+  flags: [deadlineFlag('E-12', 'Quiz 1', '2026-11-27T12:00:00Z'), deadlineFlag('E-41', 'Final exam', '2026-11-24T05:00:00Z')],
+};
+
+test('enrolments with a deadline soon come first, soonest first; the others keep the backend\'s order', () => {
+  const ordered = enrolmentsInOrder(urgentMatch);
+  assert.deepEqual(ordered.slice(0, 4).map((e) => e.id), ['E-41', 'E-12', 'E-0', 'E-1']);
+  assert.deepEqual(ordered.slice(2).map((e) => e.id), byActivity.map((e) => e.id).filter((id) => id !== 'E-12' && id !== 'E-41'));
+  // The most urgent one is among the rows shown before "show more", however inactive it has been.
+  const { shown, label } = listView(ordered, false, urgentMatch.enrolments_total, 'soon-first');
+  assert.equal(shown[0].id, 'E-41');
+  assert.equal(label.key, 'list.show_first');
+  // No deadline soon: the backend's order as it is.
+  assert.deepEqual(enrolmentsInOrder({ enrolments: byActivity, flags: [] }), byActivity);
+  assert.deepEqual(enrolmentsInOrder({}), []);
+});
+
+test('a capped list chosen by deadlines first says so, never "most recent"', () => {
+  const view = listView(byActivity, false, 300, 'soon-first');
+  const expanded = listView(byActivity, true, 300, 'soon-first');
+  const say = (locale, { key, params }) => translator(locale)(key, params);
+  assert.equal(say('en', view.label), 'Show 50 of 300');
+  assert.equal(say('en', expanded.note), 'Showing 50 of 300: deadlines soon first, then the most recent.');
+  assert.equal(say('fr', view.label), 'Afficher 50 sur 300');
+  assert.equal(say('fr', expanded.note), 'Affichage de 50 sur 300 : échéances proches d’abord, puis les plus récentes.');
+  assert.equal(say('zh-CN', view.label), '显示 50 项（共 300 项）');
+  assert.equal(say('zh-CN', expanded.note), '显示 50 项，共 300 项：先列截止日期临近的，再列最近的。');
+});
+
+test('a deadline flag names the enrolment it is about: the soonest when folded', () => {
+  const lines = flagLines(urgentMatch, translator('en'), { locale: 'en', agentZone: 'America/New_York', now: NOW });
+  assert.deepEqual(lines.map((l) => [l.count, l.enrolmentId]), [[2, 'E-41']]);
+  const [one] = flagLines({ ...urgentMatch, flags: urgentMatch.flags.slice(0, 1) }, translator('en'), { locale: 'en', now: NOW });
+  assert.equal(one.enrolmentId, 'E-12');
+  assert.equal(flagLines({ flags: [{ code: 'multiple_accounts', params: { count: 2 } }] }, translator('en'), { locale: 'en' })[0].enrolmentId, null);
 });
 
 test('a flag with missing params keeps its title and drops the detail; unknown codes still show', () => {

@@ -13,6 +13,7 @@ from backend.errors import BadRequest, Forbidden, NotFound
 from backend.lookup import Agent, LookupRequest, ManualSearch
 from backend.redis_cache import RedisCache
 from sandbox.internal import personas as P
+from tests.learner_facts import soonest_deadline
 
 AGENT = Agent(iss="https://acme.zendesk.com", sub="42")
 
@@ -157,6 +158,22 @@ class TestPersonas:
         # Asked for by id, an unknown order is nobody's; a course may lie beyond the 20 enrolments seen.
         assert unknown["matched"] is False and unknown["checked"] is True
         assert course["matched"] is False and course["checked"] is False
+
+    def test_heavy_learner_most_urgent_deadline_is_sent_first_though_long_inactive(self, service,
+                                                                                     clean_sandbox):
+        due = soonest_deadline(clean_sandbox, P.HEAVY_ID)
+        assert due.position >= 50  # the 50 most recently active enrolments do not hold it
+        [match] = lookup(service, P.HEAVY_EMAIL)["matches"]
+        assert len(match["enrolments"]) == 50 and match["enrolments_total"] == P.HEAVY_ENROLMENTS
+        first = match["enrolments"][0]
+        assert (first["id"], first["next_deadline"]["title"]) == (due.enrolment_id, due.title)
+        assert match["next_deadlines"][0]["enrolment_id"] == due.enrolment_id
+        soon = [f["params"] for f in match["flags"] if f["code"] == "deadline_soon"]
+        assert min(soon, key=lambda p: p["due_at"])["enrolment_id"] == due.enrolment_id
+        # Deadlines soon first, soonest first; every enrolment after them has none that soon.
+        dues = [e["next_deadline"]["due_at"] for e in match["enrolments"][:len(soon)]]
+        assert dues == sorted(dues) and {e["id"] for e in match["enrolments"][:len(soon)]} == {
+            p["enrolment_id"] for p in soon}
 
     def test_erased_learner_shows_only_the_erasure(self, service, clean_sandbox):
         body = lookup(service, P.ERASED_EMAIL)

@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from sandbox.internal import personas as p
+from tests.learner_facts import soonest_deadline
 
 
 def match_ids(ticket) -> list[str]:
@@ -86,16 +87,39 @@ def test_1005_heavy_history_shows_first_items_then_the_capped_list(open_ticket):
     expect(ticket.testid("lc-deadline").first).not_to_contain_text("Your time:")
     show_all = ticket.app.locator("[data-testid=lc-enrolments] [data-testid=lc-show-all]")
     expect(show_all).to_have_attribute("aria-expanded", "false")
-    # The backend sends the newest 50 of 300: the toggle says so rather than "show all".
-    expect(show_all).to_have_text(f"Show the 50 most recent (of {p.HEAVY_ENROLMENTS})")
+    # The backend sends 50 of 300 (deadlines soon first): the toggle says so rather than "show all".
+    expect(show_all).to_have_text(f"Show 50 of {p.HEAVY_ENROLMENTS}")
     before = ticket.testid("lc-enrolment").count()
     show_all.click()
     expect(show_all).to_have_attribute("aria-expanded", "true")
     assert ticket.testid("lc-enrolment").count() == 50 > before
     expect(ticket.app.locator("[data-testid=lc-enrolments] [data-testid=lc-list-capped]")).to_have_text(
-        f"Showing the 50 most recent of {p.HEAVY_ENROLMENTS}.")
+        f"Showing 50 of {p.HEAVY_ENROLMENTS}: deadlines soon first, then the most recent.")
     orders = ticket.app.locator("[data-testid=lc-payments] [data-testid=lc-show-all]")
     expect(orders).to_have_text(f"Show the 50 most recent (of {p.HEAVY_ORDERS:,})")
+
+
+def test_1005_most_urgent_deadline_is_in_the_first_rows_without_show_more(open_ticket, clean_sandbox):
+    # Read from the enrolments system itself: the next deadline over all 300 enrolments, on one the
+    # learner has not touched for long (far down the system's newest-activity-first list).
+    due = soonest_deadline(clean_sandbox, p.HEAVY_ID)
+    assert due.position >= 50
+    ticket = open_ticket(1005)
+    ticket.wait_state("matched")
+    enrolments = ticket.app.locator("[data-testid=lc-enrolments]")
+    expect(enrolments.get_by_test_id("lc-show-all")).to_have_attribute("aria-expanded", "false")
+    rows = enrolments.get_by_test_id("lc-enrolment")
+    expect(rows).to_have_count(5)
+    assert due.enrolment_id in [row.get_attribute("data-enrolment-id") for row in rows.all()]
+    first = rows.first
+    expect(first).to_have_attribute("data-enrolment-id", due.enrolment_id)
+    expect(first).to_be_visible()
+    expect(first.get_by_test_id("lc-deadline")).to_contain_text(f"Next: {due.title}")
+    expect(first.get_by_test_id("lc-deadline-soon")).to_have_text("Deadline soon")
+    # The flag at the top of the card is about that very enrolment.
+    soon = ticket.app.locator("[data-testid=lc-flag][data-code=deadline_soon]")
+    expect(soon).to_have_attribute("data-enrolment-id", due.enrolment_id)
+    expect(soon).to_contain_text(f"Next: {due.title}")
 
 
 def test_1006_erased_account(open_ticket):

@@ -27,18 +27,46 @@ export function issuesFor(issues, part) {
 }
 
 /**
- * What a long list shows: the first LIST_LIMIT items unless expanded, the toggle's words
- * ({key, params} or null) and, when the backend capped the list, {count, total} (else null).
+ * What a long list shows: the first LIST_LIMIT items unless expanded, the toggle's words and, when
+ * the backend capped the list, the note saying so ({key, params} or null each), and the cap
+ * ({count, total} or null). order says how the backend chose what it sent: 'recent' (newest
+ * first) or 'soon-first' (enrolments: deadlines soon first, then newest activity).
  */
-export function listView(items, expanded, total) {
+export function listView(items, expanded, total, order = 'recent') {
   const list = items || [];
   const shown = expanded ? list : list.slice(0, LIST_LIMIT);
   const all = Math.max(Number(total) || 0, list.length);
   const capped = all > list.length ? { count: list.length, total: all } : null;
+  const recent = order !== 'soon-first';
   let label = null;
   if (expanded) label = { key: 'list.show_less', params: {} };
-  else if (list.length > shown.length) label = capped ? { key: 'list.show_recent', params: capped } : { key: 'list.show_all', params: { count: list.length } };
-  return { shown, label, capped };
+  else if (list.length > shown.length) {
+    label = capped ? { key: recent ? 'list.show_recent' : 'list.show_first', params: capped } : { key: 'list.show_all', params: { count: list.length } };
+  }
+  const note = capped ? { key: recent ? 'list.capped' : 'list.capped_soon_first', params: capped } : null;
+  return { shown, label, capped, note };
+}
+
+/**
+ * The enrolments as listed: those with a deadline_soon flag (the backend's window, not a guess of
+ * the app's) first, soonest first, then the others in the backend's order (newest activity).
+ * The backend sends them so already; ordering here keeps the most urgent in the first rows anyway.
+ */
+export function enrolmentsInOrder(match) {
+  const due = soonDue(match);
+  const list = match.enrolments || [];
+  const soon = list.filter((e) => due.has(e.id)).sort((a, b) => due.get(a.id) - due.get(b.id)); // stable
+  return [...soon, ...list.filter((e) => !due.has(e.id))];
+}
+
+/** enrolment id -> its deadline_soon flag's due time (ms), for the enrolments with one. */
+export function soonDue(match) {
+  const due = new Map();
+  for (const f of (match && match.flags) || []) {
+    const id = f.code === 'deadline_soon' && f.params && f.params.enrolment_id;
+    if (id && !due.has(id)) due.set(id, dueTime(f));
+  }
+  return due;
 }
 
 /** The admin URL for a learner, only http(s); null for an empty or unsafe template. */
@@ -107,17 +135,20 @@ function courseTitle(match, params) {
 const dueTime = (f) => Date.parse((f.params || {}).due_at) || Infinity;
 
 /**
- * The flags as shown: [{code, count, title, detail, severity}]. Every deadline_soon flag folds
- * into one line where the first stood ("8 deadlines in the next 7 days — next: …").
+ * The flags as shown: [{code, count, title, detail, severity, enrolmentId}]. Every deadline_soon flag
+ * folds into one line where the first stood ("8 deadlines in the next 7 days — next: …");
+ * enrolmentId names the enrolment a deadline line is about (the soonest), else null.
  */
 export function flagLines(match, t, { locale, agentZone, now = new Date(), mask } = {}) {
   const flags = match.flags || [];
   const soon = flags.filter((f) => f.code === 'deadline_soon').sort((a, b) => dueTime(a) - dueTime(b));
   const opts = { locale, agentZone, now, mask };
+  const about = (f) => (f.code === 'deadline_soon' && (f.params || {}).enrolment_id) || null;
   const out = [];
   for (const flag of flags) {
     if (flag.code !== 'deadline_soon' || soon.length === 1) {
-      out.push({ code: flag.code, count: 1, ...flagText(flag, t, { ...opts, course: courseTitle(match, flag.params) }) });
+      const text = flagText(flag, t, { ...opts, course: courseTitle(match, flag.params) });
+      out.push({ code: flag.code, count: 1, ...text, enrolmentId: about(flag) });
     } else if (flag === flags.find((f) => f.code === 'deadline_soon')) {
       const next = soon[0];
       const course = courseTitle(match, next.params);
@@ -127,7 +158,7 @@ export function flagLines(match, t, { locale, agentZone, now = new Date(), mask 
       const detail = Number.isFinite(days) ? t.plural('flag.deadline_soon.group', soon.length, {
         days: t.plural('unit.days', days), next: one.detail || course || (next.params || {}).course_id || '',
       }) : one.detail;
-      out.push({ code: flag.code, count: soon.length, title: t('flag.deadline_soon.several'), detail, severity: one.severity });
+      out.push({ code: flag.code, count: soon.length, title: t('flag.deadline_soon.several'), detail, severity: one.severity, enrolmentId: about(next) });
     }
   }
   return out;

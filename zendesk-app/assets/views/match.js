@@ -44,7 +44,9 @@ function flags(ui, match) {
   const lines = flagLines(match, ui.t, { locale: ui.locale, agentZone: ui.agentZone, now: ui.now, mask: masked ? ui.maskName : undefined });
   if (!lines.length) return null;
   return h('ul', { class: 'flags', testid: 'lc-flags', 'aria-label': ui.t('section.flags') }, lines.map((line) => h('li', {
-    class: `flag ${line.severity}`, testid: 'lc-flag', dataset: { code: line.code, severity: line.severity, count: String(line.count) },
+    class: `flag ${line.severity}`, testid: 'lc-flag',
+    // A deadline line names the enrolment it is about: the first of the enrolment rows below.
+    dataset: { code: line.code, severity: line.severity, count: String(line.count), enrolmentId: line.enrolmentId },
   }, h('strong', {}, line.title), line.detail ? h('div', { class: 'small' }, line.detail) : null)));
 }
 

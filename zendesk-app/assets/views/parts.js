@@ -29,10 +29,10 @@ export function banner(ui, issue) {
 }
 
 /** A list showing the first items plus a "show all" toggle with aria-expanded; honest about the cap. */
-export function longList(ui, { key, items, total, render, testid, empty }) {
+export function longList(ui, { key, items, total, render, testid, empty, order }) {
   const list = items || [];
   const expanded = ui.expanded.has(key);
-  const { shown, label, capped } = listView(list, expanded, total);
+  const { shown, label, capped, note: capNote } = listView(list, expanded, total, order);
   if (!shown.length && !capped) return empty ? h('p', { class: 'muted' }, empty) : null;
   const listId = `list-${key}`;
   const toggle = label
@@ -41,9 +41,9 @@ export function longList(ui, { key, items, total, render, testid, empty }) {
       'aria-controls': listId, 'data-key': `toggle-${key}`, on: { click: () => ui.act.toggle(key) },
     }, ui.t(label.key, numbers(ui, label.params)))
     : null;
-  // The backend sends the newest LC_MAX_ITEMS: say so once the toggle no longer does.
+  // The backend sends LC_MAX_ITEMS of them: say which once the toggle no longer does.
   const note = capped && (expanded || !toggle)
-    ? h('p', { class: 'muted small', testid: 'lc-list-capped' }, ui.t('list.capped', numbers(ui, capped)))
+    ? h('p', { class: 'muted small', testid: 'lc-list-capped' }, ui.t(capNote.key, numbers(ui, capNote.params)))
     : null;
   return [h('ul', { class: 'rows', id: listId, testid }, shown.map(render)), toggle, note];
 }

@@ -1,19 +1,21 @@
 // Enrolments, payments and ticket references of a match.
 import { h } from '../dom.js';
 import { formatDate, formatDateTime, formatMoney, formatPercent, relativeTime } from '../format.js';
-import { issuesFor, referenceVerdict, subscriptionKeys } from '../view-model.js';
+import { enrolmentsInOrder, issuesFor, referenceVerdict, soonDue, subscriptionKeys } from '../view-model.js';
 import { copyButton, longList, pill, section, titleWithCopy } from './parts.js';
 
 const CERT_TONE = { earned: 'success', revoked: 'danger', in_progress: 'neutral', not_eligible: 'neutral' };
 const ORDER_TONE = { paid: 'success', refunded: 'neutral', partially_refunded: 'warning', failed: 'danger', pending: 'warning' };
 
-function deadline(ui, next, learnerZone) {
+function deadline(ui, next, learnerZone, soon) {
   if (!next || !next.due_at) return h('div', { class: 'muted small' }, ui.t('enrolment.no_deadline'));
   const { t, locale } = ui;
   const title = next.title || (next.kind && t.strict(`deadline.${next.kind}`)) || t('deadline.untitled');
   const when = relativeTime(next.due_at, ui.now, locale); // '' for a date the app cannot read
   return h('div', { class: 'deadline small', testid: 'lc-deadline' },
-    h('div', {}, t('enrolment.next_deadline', { title }), when ? [' · ', when] : null,
+    // "Deadline soon" says why a long-inactive enrolment sits at the top of the list.
+    h('div', {}, soon ? [pill(t('flag.deadline_soon'), 'warning', { testid: 'lc-deadline-soon' }), ' '] : null,
+      t('enrolment.next_deadline', { title }), when ? [' · ', when] : null,
       next.extended ? [' ', pill(t('enrolment.extended'), 'warning')] : null),
     zoned(ui, next.due_at, learnerZone));
 }
@@ -28,12 +30,12 @@ function zoned(ui, at, learnerZone) {
     : [h('div', { class: 'muted' }, ui.t('time.learner', { time: theirs })), h('div', { class: 'muted' }, ui.t('time.agent', { time: yours }))];
 }
 
-function enrolmentRow(ui, e, learnerZone) {
+function enrolmentRow(ui, e, learnerZone, soon) {
   const { t, locale } = ui;
   const course = e.course || {};
   const pct = Math.max(0, Math.min(100, Number(e.progress_pct) || 0));
   const cert = (e.certificate && e.certificate.status) || 'not_eligible';
-  return h('li', { class: 'row', testid: 'lc-enrolment', dataset: { enrolmentId: e.id } },
+  return h('li', { class: 'row', testid: 'lc-enrolment', dataset: { enrolmentId: e.id, soon: String(soon) } },
     titleWithCopy(ui, course.title || course.id || e.id, course.id || e.id),
     h('div', { class: 'muted small' }, [course.partner, t(`track.${e.track}`), t(`enrolment.${e.status}`)]
       .filter(Boolean).join(' · ')),
@@ -43,20 +45,22 @@ function enrolmentRow(ui, e, learnerZone) {
         'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-label': t('enrolment.progress'),
       }, h('span', { class: 'progress-fill', style: { width: `${pct}%` } })),
       h('span', { class: 'small' }, formatPercent(pct, locale))),
-    deadline(ui, e.next_deadline, learnerZone),
+    deadline(ui, e.next_deadline, learnerZone, soon),
     h('div', { class: 'small' }, pill(t(`certificate.${cert}`), CERT_TONE[cert] || 'neutral'),
       e.certificate && e.certificate.issued_at ? [' ', formatDate(e.certificate.issued_at, locale, ui.agentZone)] : null));
 }
 
-/** The enrolments section of a match. */
+/** The enrolments section of a match: deadlines soon first, so the most urgent is in the first rows. */
 export function enrolments(ui, match, issues) {
   const zone = match.learner && match.learner.time_zone;
   const mine = issuesFor(issues, 'enrolments');
+  const soon = soonDue(match);
   return section(ui, {
     testid: 'lc-enrolments', title: ui.t('section.enrolments'), issues: mine,
     body: longList(ui, {
-      key: `enrolments-${match.learner.id}`, items: match.enrolments, total: match.enrolments_total,
-      testid: 'lc-enrolment-list', empty: failedEmpty(ui, mine, 'enrolment.none'), render: (e) => enrolmentRow(ui, e, zone),
+      key: `enrolments-${match.learner.id}`, items: enrolmentsInOrder(match), total: match.enrolments_total,
+      order: 'soon-first', testid: 'lc-enrolment-list', empty: failedEmpty(ui, mine, 'enrolment.none'),
+      render: (e) => enrolmentRow(ui, e, zone, soon.has(e.id)),
     }),
   });
 }
