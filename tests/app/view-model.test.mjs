@@ -208,6 +208,25 @@ test('a deadline flag names the enrolment it is about: the soonest when folded',
   assert.equal(flagLines({ flags: [{ code: 'multiple_accounts', params: { count: 2 } }] }, translator('en'), { locale: 'en' })[0].enrolmentId, null);
 });
 
+test('a deadline flag gives the learner\'s clock too when it reads differently from the agent\'s', () => {
+  const tokyo = { ...urgentMatch, learner: { id: 'L-1', time_zone: 'Asia/Tokyo' }, flags: urgentMatch.flags.slice(1) };
+  const en = flagLines(tokyo, translator('en'), { locale: 'en', agentZone: 'America/New_York', now: NOW })[0].detail;
+  assert.equal(en.replace(/\u202f/g, ' '), 'Final exam (C-E-41), due in 5 hours: '
+    + 'Nov 24, 2026, 02:00 PM GMT+9 (learner’s time), Nov 24, 2026, 12:00 AM EST (yours).');
+  const fr = flagLines(tokyo, translator('fr'), { locale: 'fr', agentZone: 'Europe/Paris', now: NOW })[0].detail;
+  assert.equal(fr.replace(/\u202f/g, ' '), 'Final exam (C-E-41), échéance dans 5 heures : '
+    + '24 nov. 2026, 14:00 UTC+9 (heure de l’apprenant), 24 nov. 2026, 06:00 UTC+1 (la vôtre).');
+  const zh = flagLines(tokyo, translator('zh-CN'), { locale: 'zh-CN', agentZone: 'Asia/Shanghai', now: NOW })[0].detail;
+  assert.ok(zh.includes('（学员时间），') && zh.endsWith('（您的时间）。'), zh);
+  // The same clock, or a zone the browser cannot read: one time, the agent's.
+  const ny = flagLines({ ...tokyo, learner: { time_zone: 'America/New_York' } }, translator('en'),
+    { locale: 'en', agentZone: 'America/New_York', now: NOW })[0];
+  assert.ok(ny.detail.endsWith('due in 5 hours: Nov 24, 2026, 12:00 AM EST.'), ny.detail);
+  const unknown = flagLines({ ...tokyo, learner: { time_zone: 'Mars/Base' } }, translator('en'),
+    { locale: 'en', agentZone: 'America/New_York', now: NOW })[0];
+  assert.equal(unknown.detail, ny.detail);
+});
+
 test('a flag with missing params keeps its title and drops the detail; unknown codes still show', () => {
   const t = translator('en');
   assert.deepEqual(flagText({ code: 'refund_eligible', severity: 'info', params: { order_id: 'O' } }, t, { locale: 'en' }),

@@ -45,6 +45,11 @@ def test_1003_sponsored_learner_with_a_deadline(open_ticket):
     # The learner in London, the agent in New York: both clocks.
     expect(ticket.testid("lc-deadline").first).to_contain_text("Learner’s time:")
     expect(ticket.testid("lc-deadline").first).to_contain_text("Your time:")
+    # The flag too: the deadline is the learner's, on their clock and the agent's.
+    soon = ticket.app.locator("[data-testid=lc-flag][data-code=deadline_soon]")
+    expect(soon).to_contain_text("(learner’s time)")
+    expect(soon).to_contain_text("(yours).")
+    expect(soon).to_have_attribute("data-enrolment-id", p.SAM_ENROLMENT_ID)
 
 
 def test_1003_masked_until_revealed_sponsor_included(open_ticket):

@@ -52,6 +52,17 @@ export function formatDateTime(value, locale, timeZone) {
   }).format(date);
 }
 
+/**
+ * One moment on the agent's and the learner's clocks (formatDateTime): {agent, learner}. learner
+ * is '' when the learner's zone is unknown or reads the same as the agent's: one clock says it all.
+ */
+export function twoClocks(value, locale, learnerZone, agentZone) {
+  const agent = formatDateTime(value, locale, agentZone);
+  const zone = safeTimeZone(learnerZone);
+  const learner = zone ? formatDateTime(value, locale, zone) : '';
+  return { agent, learner: learner === agent ? '' : learner };
+}
+
 /** The wall-clock time now in a zone, e.g. "14:05 CET" or "2:05 PM EST"; '' for an unknown zone. */
 export function localTime(now, locale, timeZone) {
   const zone = safeTimeZone(timeZone);

@@ -1,5 +1,5 @@
 // Pure decisions behind the views: which state, which sections are partial, what a flag says.
-import { formatDate, formatDateTime, formatPercent, relativeTime } from './format.js';
+import { formatDate, formatPercent, relativeTime, twoClocks } from './format.js';
 
 export const LIST_LIMIT = 5;
 const SECTION_ORDER = ['learner', 'enrolments', 'courses', 'payments'];
@@ -106,14 +106,19 @@ export function subscriptionKeys(prefix, sub, now = new Date()) {
 }
 
 /** A flag's title and (when its params allow) detail line in the UI language; mask hides a sponsor. */
-export function flagText(flag, t, { locale, agentZone, now = new Date(), course, mask = (v) => v } = {}) {
+export function flagText(flag, t, { locale, agentZone, learnerZone, now = new Date(), course, mask = (v) => v } = {}) {
   const code = flag && flag.code;
   const title = t.has(`flag.${code}`) ? t(`flag.${code}`) : t('flag.unknown', { code });
   const p = { ...(flag.params || {}) };
   // The same relative time as the enrolment row (the backend's whole `days` would disagree).
   if (p.due_at) p.when = relativeTime(p.due_at, now, locale);
-  for (const key of ['until', 'due_at', 'erased_at', 'issued_at', 'current_period_end']) {
-    if (p[key]) p[key] = key === 'due_at' ? formatDateTime(p[key], locale, agentZone) : formatDate(p[key], locale, agentZone);
+  for (const key of ['until', 'erased_at', 'issued_at', 'current_period_end']) {
+    if (p[key]) p[key] = formatDate(p[key], locale, agentZone);
+  }
+  if (p.due_at) {
+    // The deadline is the learner's: their clock too, when it reads differently from the agent's.
+    const clocks = twoClocks(p.due_at, locale, learnerZone, agentZone);
+    p.due_at = clocks.learner ? t('time.both', clocks) : clocks.agent;
   }
   if (p.coverage_pct !== undefined && p.coverage_pct !== null) p.coverage_pct = formatPercent(p.coverage_pct, locale);
   p.course = course || p.course_id;
@@ -142,7 +147,8 @@ const dueTime = (f) => Date.parse((f.params || {}).due_at) || Infinity;
 export function flagLines(match, t, { locale, agentZone, now = new Date(), mask } = {}) {
   const flags = match.flags || [];
   const soon = flags.filter((f) => f.code === 'deadline_soon').sort((a, b) => dueTime(a) - dueTime(b));
-  const opts = { locale, agentZone, now, mask };
+  const learnerZone = match.learner && match.learner.time_zone;
+  const opts = { locale, agentZone, learnerZone, now, mask };
   const about = (f) => (f.code === 'deadline_soon' && (f.params || {}).enrolment_id) || null;
   const out = [];
   for (const flag of flags) {

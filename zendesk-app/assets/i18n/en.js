@@ -208,6 +208,7 @@ export default {
   'summary.subscription.past_due': '{plan}: past due',
   'summary.subscription.past_due.past': '{plan}: past due since {date}',
   'time.agent': 'Your time: {time}',
+  'time.both': '{learner} (learner’s time), {agent} (yours)',
   'time.learner': 'Learner’s time: {time}',
   'time.same': 'Learner’s time and yours: {time}',
   'track.audit': 'Audit',

@@ -208,6 +208,7 @@ export default {
   'summary.subscription.past_due': '{plan} : impayé',
   'summary.subscription.past_due.past': '{plan} : impayé depuis le {date}',
   'time.agent': 'Votre heure : {time}',
+  'time.both': '{learner} (heure de l’apprenant), {agent} (la vôtre)',
   'time.learner': 'Heure de l’apprenant : {time}',
   'time.same': 'Heure de l’apprenant et la vôtre : {time}',
   'track.audit': 'Auditeur libre',

@@ -208,6 +208,7 @@ export default {
   'summary.subscription.past_due': '{plan}：逾期未付',
   'summary.subscription.past_due.past': '{plan}：自 {date} 起逾期未付',
   'time.agent': '您的时间：{time}',
+  'time.both': '{learner}（学员时间），{agent}（您的时间）',
   'time.learner': '学员时间：{time}',
   'time.same': '学员时间与您的时间：{time}',
   'track.audit': '旁听',
