@@ -212,7 +212,7 @@ test('a deadline flag gives the learner\'s clock too when it reads differently f
   const tokyo = { ...urgentMatch, learner: { id: 'L-1', time_zone: 'Asia/Tokyo' }, flags: urgentMatch.flags.slice(1) };
   const en = flagLines(tokyo, translator('en'), { locale: 'en', agentZone: 'America/New_York', now: NOW })[0].detail;
   assert.equal(en.replace(/\u202f/g, ' '), 'Final exam (C-E-41), due in 5 hours: '
-    + 'Nov 24, 2026, 02:00 PM GMT+9 (learner’s time), Nov 24, 2026, 12:00 AM EST (yours).');
+    + 'Nov 24, 2026, 2:00 PM GMT+9 (learner’s time), Nov 24, 2026, 12:00 AM EST (yours).');
   const fr = flagLines(tokyo, translator('fr'), { locale: 'fr', agentZone: 'Europe/Paris', now: NOW })[0].detail;
   assert.equal(fr.replace(/\u202f/g, ' '), 'Final exam (C-E-41), échéance dans 5 heures : '
     + '24 nov. 2026, 14:00 UTC+9 (heure de l’apprenant), 24 nov. 2026, 06:00 UTC+1 (la vôtre).');
