@@ -72,3 +72,46 @@ def test_switching_ticket_requeries_for_the_new_requester(open_ticket):
     ticket.wait_state("matched")
     ticket.page.get_by_test_id("page-ticket-picker").select_option("1003")
     expect(ticket.app.locator(f"[data-testid=lc-match][data-learner-id='{p.SAM_ID}']")).to_be_visible()
+
+
+def search_manually(ticket, email: str) -> None:
+    ticket.testid("lc-manual-value").fill(email)
+    ticket.testid("lc-manual-submit").click()
+    expect(ticket.testid("lc-manual-badge")).to_be_visible()
+    ticket.wait_state("matched")
+
+
+def test_a_manual_results_details_go_into_the_reply_only_once_the_agent_confirms(open_ticket):
+    ticket = open_ticket(1007)  # nobody@example.com: the agent looks Amélie up by hand
+    ticket.wait_state("not-found")
+    search_manually(ticket, p.AMELIE_EMAIL)
+    reply = ticket.page.get_by_test_id("page-reply")
+    insert = ticket.testid("lc-action-insert")
+    insert.click()
+    confirm = ticket.testid("lc-confirm")
+    expect(confirm).to_contain_text("manual search")
+    expect(ticket.testid("lc-confirm-yes")).to_be_focused()
+    expect(reply).to_have_value("")  # nothing written yet
+    ticket.testid("lc-confirm-cancel").click()
+    expect(confirm).to_have_count(0)
+    expect(insert).to_be_focused()
+    expect(reply).to_have_value("")
+    insert.click()
+    ticket.testid("lc-confirm-yes").click()
+    expect(reply).to_have_value(re.compile(re.escape(p.AMELIE_ID)))
+    expect(confirm).to_have_count(0)
+    expect(insert).to_be_focused()
+
+
+def test_a_manual_results_tags_go_onto_the_ticket_only_once_the_agent_confirms(open_ticket):
+    ticket = open_ticket(1007)
+    ticket.wait_state("not-found")
+    search_manually(ticket, p.AMELIE_EMAIL)
+    tags = ticket.page.get_by_test_id("page-tag")
+    before = tags.all_text_contents()
+    ticket.testid("lc-action-tags").click()
+    expect(ticket.testid("lc-confirm")).to_contain_text("lc_")  # names the tags it would add
+    assert tags.all_text_contents() == before
+    ticket.testid("lc-confirm-yes").click()
+    expect(tags).not_to_have_count(len(before))
+    assert any(t.startswith("lc_") for t in tags.all_text_contents() if t not in before)

@@ -24,6 +24,7 @@ const s = {
   client: null, settings: readSettings(), context: {}, ticket: {}, user: {}, t: translator('en'),
   view: { phase: 'loading' }, focusKey: null, manual: null, manualDraft: { kind: 'email', value: '' }, manualError: null,
   expanded: new Set(), revealed: new Set(), ticketTags: [], seq: 0, lastState: null,
+  confirming: null, focusNext: null,
 };
 
 /** An action's result beside the control keyed `near` (its data-key), and in a live region. */
@@ -31,6 +32,14 @@ function tell(near, key, params, { tone = 'ok', spoken } = {}) {
   results.show(s.t(key, params), { near, tone, spoken });
 }
 const failed = (near, key = 'feedback.action_failed') => tell(near, key, {}, { tone: 'error' });
+
+/** A confirmed action goes ahead: its confirmation gives way to the control, which keeps the focus. */
+function settle(key) {
+  if (s.confirming !== key) return;
+  s.confirming = null;
+  s.focusNext = key;
+  render();
+}
 
 const act = {
   refresh: () => lookup({ refresh: true }),
@@ -50,7 +59,12 @@ const act = {
     s.manual = checked;
     lookup({});
   },
+  // A manual search may have found someone other than the requester: writing that learner's details
+  // into the reply, or their tags onto the ticket, waits for the agent to confirm it.
+  confirm: (key) => { s.confirming = key; s.focusNext = `confirm-${key}`; render(); },
+  cancelConfirm: (key) => { s.confirming = null; s.focusNext = key; render(); },
   insert: async (match) => {
+    settle(`insert-${match.learner.id}`);
     try {
       const locale = await loadLocale(summaryLocale(match.learner, s.t.locale));
       const text = buildSummary(match, { locale, showPayments: s.settings.show_payments, now: new Date() });
@@ -61,6 +75,7 @@ const act = {
     }
   },
   addTags: (tags) => {
+    settle('tags');
     s.client.invoke('ticket.tags.add', tags).then(() => {
       s.ticketTags = [...new Set([...s.ticketTags, ...tags])];
       render();
@@ -73,7 +88,7 @@ function uiState() {
   return {
     t: s.t, locale: formatLocale(s.user.locale, s.t.locale), agentZone: agentTimeZone(s.user.timeZone), now: new Date(), settings: s.settings,
     expanded: s.expanded, revealed: s.revealed, act, manual: s.manual, manualDraft: s.manualDraft,
-    manualError: s.manualError, ticketTags: s.ticketTags, maskEmail, maskName,
+    manualError: s.manualError, ticketTags: s.ticketTags, maskEmail, maskName, confirming: s.confirming,
     suggestions: searchSuggestions(s.ticket.subject, s.ticket.description),
   };
 }
@@ -81,7 +96,8 @@ function uiState() {
 function render() {
   const ui = uiState();
   // Keep keyboard focus on the same control across re-renders, even through a loading skeleton.
-  const focusKey = (document.activeElement && document.activeElement.getAttribute('data-key')) || s.focusKey;
+  const focusKey = s.focusNext || (document.activeElement && document.activeElement.getAttribute('data-key')) || s.focusKey;
+  s.focusNext = null;
   let drawn;
   try {
     drawn = page(ui, s.view);
@@ -109,6 +125,7 @@ async function lookup({ refresh = false }) {
   if (problems.length) { s.view = { phase: 'not-configured', problems }; render(); return; }
   const seq = ++s.seq; // a newer lookup (requester changed, refresh) wins over a slower older one
   results.clear(); // what the last action did is about the answer being replaced
+  s.confirming = null;
   s.view = { phase: 'loading' };
   render();
   const body = buildBody(s.ticket, { refresh, manual: s.manual });
@@ -133,6 +150,7 @@ async function lookup({ refresh = false }) {
 /** A new requester starts from scratch: no manual search, nothing revealed or expanded. */
 function forget() {
   s.manual = null;
+  s.confirming = null;
   s.revealed.clear();
   s.expanded.clear();
 }

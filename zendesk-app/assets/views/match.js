@@ -2,7 +2,7 @@
 import { h } from '../dom.js';
 import { countryName, formatDate, languageName, localTime } from '../format.js';
 import { adminLink, flagLines, whyMatched } from '../view-model.js';
-import { copyButton, pill } from './parts.js';
+import { confirmation, copyButton, pill } from './parts.js';
 import { enrolments, payments } from './sections.js';
 
 const STATUS_TONE = { active: 'success', suspended: 'danger', erased: 'danger' };
@@ -53,15 +53,23 @@ function flags(ui, match) {
 function actions(ui, match) {
   const { t } = ui;
   const link = adminLink(ui.settings.admin_link_template, match.learner.id);
-  const insert = ui.settings.allow_insert_reply && match.learner.status !== 'erased'
-    ? h('button', { type: 'button', class: 'btn primary', testid: 'lc-action-insert', 'data-key': `insert-${match.learner.id}`,
-      on: { click: () => ui.act.insert(match) } }, t('action.insert'))
+  const key = `insert-${match.learner.id}`;
+  const allowed = ui.settings.allow_insert_reply && match.learner.status !== 'erased';
+  const confirming = allowed && ui.confirming === key;
+  const insert = allowed && !confirming
+    ? h('button', { type: 'button', class: 'btn primary', testid: 'lc-action-insert', 'data-key': key,
+      // Found by a manual search, the learner may not be the requester the reply goes to.
+      on: { click: () => (ui.manual ? ui.act.confirm(key) : ui.act.insert(match)) } }, t('action.insert'))
     : null;
   const admin = link
     ? h('a', { class: 'btn', href: link, target: '_blank', rel: 'noopener noreferrer', testid: 'lc-action-admin' },
       t('action.admin'))
     : null;
-  return insert || admin ? h('div', { class: 'actions' }, insert, admin) : null;
+  return [
+    confirming ? confirmation(ui, { key, message: t('confirm.manual_insert'), confirmLabel: t('confirm.insert'),
+      onConfirm: () => ui.act.insert(match) }) : null,
+    insert || admin ? h('div', { class: 'actions' }, insert, admin) : null,
+  ];
 }
 
 /** The card of one matched account. */

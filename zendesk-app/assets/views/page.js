@@ -2,21 +2,27 @@
 import { h } from '../dom.js';
 import { sectionIssues, stateOf, tagsToAdd } from '../view-model.js';
 import { matchCard } from './match.js';
-import { banner } from './parts.js';
+import { banner, confirmation } from './parts.js';
 import { references } from './sections.js';
 import { errorState, loading, manualForm, notConfigured, notFound, unauthorized } from './states.js';
 
 function toolbar(ui, data) {
   const { t } = ui;
   const tags = tagsToAdd(data.suggested_tags, ui.ticketTags);
-  const addTags = ui.settings.allow_add_tags && (data.suggested_tags || []).length
+  const confirming = ui.confirming === 'tags' && tags.length > 0;
+  // Tags of a learner found by a manual search would route this ticket by someone else's account.
+  const add = () => { if (tags.length) (ui.manual ? ui.act.confirm('tags') : ui.act.addTags(tags)); };
+  const addTags = ui.settings.allow_add_tags && (data.suggested_tags || []).length && !confirming
     ? h('button', {
       // aria-disabled, not disabled: the button keeps keyboard focus once its tags are added.
       type: 'button', class: 'btn', testid: 'lc-action-tags', 'data-key': 'tags', 'aria-disabled': tags.length ? null : 'true',
-      title: (data.suggested_tags || []).join(' '), on: { click: () => { if (tags.length) ui.act.addTags(tags); } },
+      title: (data.suggested_tags || []).join(' '), on: { click: add },
     }, tags.length ? t.plural('action.add_tags', tags.length) : t('action.tags_added'))
     : null;
-  return h('div', { class: 'actions toolbar' }, addTags,
+  return h('div', { class: 'actions toolbar' }, confirming ? confirmation(ui, {
+    key: 'tags', message: t('confirm.manual_tags', { tags: tags.join(' ') }), confirmLabel: t('confirm.tags'),
+    onConfirm: () => ui.act.addTags(tags),
+  }) : null, addTags,
     h('button', { type: 'button', class: 'btn', testid: 'lc-action-refresh', 'data-key': 'refresh',
       on: { click: () => ui.act.refresh() } }, t('action.refresh')));
 }

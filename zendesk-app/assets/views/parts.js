@@ -87,3 +87,16 @@ function copyIcon() {
 
 /** A coloured tag-like label. */
 export const pill = (text, tone = 'neutral', attrs = {}) => h('span', { class: `pill ${tone}`, ...attrs }, text);
+
+/** In place of an action that needs a second thought: why, then "… anyway" and Cancel. */
+export function confirmation(ui, { key, message, confirmLabel, onConfirm }) {
+  const id = `lc-confirm-${key}`;
+  return h('div', { class: 'banner warning confirm', role: 'group', 'aria-labelledby': id, testid: 'lc-confirm',
+    dataset: { action: key } },
+  h('p', { id, class: 'small' }, message),
+  h('div', { class: 'actions' },
+    h('button', { type: 'button', class: 'btn primary', testid: 'lc-confirm-yes', 'data-key': `confirm-${key}`,
+      on: { click: onConfirm } }, confirmLabel),
+    h('button', { type: 'button', class: 'btn', testid: 'lc-confirm-cancel', 'data-key': `cancel-${key}`,
+      on: { click: () => ui.act.cancelConfirm(key) } }, ui.t('action.cancel'))));
+}
