@@ -1,4 +1,5 @@
-"""Control routes under /_sandbox/zendesk: spike labels, the history's clock, the rate budget, touching."""
+"""Control routes under /_sandbox/zendesk: spike labels, the history's clock, the rate budget, touching,
+bulk updates."""
 from __future__ import annotations
 
 import flask
@@ -9,6 +10,7 @@ from sandbox.zendesk.timeutil import iso
 
 blueprint = flask.Blueprint("sandbox_zendesk_control", __name__, url_prefix="/_sandbox/zendesk")
 MAX_TOUCH = 1000
+MAX_BULK = 5000  # more than one incremental page (1000) can hold
 
 
 def _state() -> State:
@@ -76,20 +78,63 @@ def touch() -> flask.Response | tuple[flask.Response, int]:
     if flask.request.method == "DELETE":
         current.untouch()
         return flask.jsonify({"touched": []})
-    body = flask.request.get_json(silent=True)
-    ids = body.get("ids") if isinstance(body, dict) else None
-    if (not isinstance(ids, list) or not ids or len(ids) > MAX_TOUCH
-            or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63 for i in ids)):
+    ids = _ids(MAX_TOUCH)
+    if ids is None:
         return _bad(f'body must be {{"ids": [1 to {MAX_TOUCH} ticket ids]}}')
-    conn = store.connect(current.db_path)
-    try:
-        marks = ",".join("?" for _ in ids)
-        sql = f"SELECT id, updated_at FROM tickets WHERE id IN ({marks})"  # noqa: S608 - placeholders only
-        known = dict(conn.execute(sql, ids).fetchall())
-    finally:
-        conn.close()
-    unknown = sorted(set(ids) - set(known))
+    known, unknown = _known(current, ids)
     if unknown:
         return _bad(f"unknown ticket ids: {unknown[:20]}", 404)
     stamp = current.touch(sorted(known), after=max(known.values()))
     return flask.jsonify({"touched": sorted(known), "updated_at": iso(stamp)})
+
+
+@blueprint.route("/bulk-update", methods=["POST", "DELETE"])
+def bulk_update() -> flask.Response | tuple[flask.Response, int]:
+    """POST {"ids": [...]} updates those tickets in one second, as a bulk update or an import does: each
+    gets an audit with a public agent reply, all sharing one timestamp (a minute ago, like touch), so the
+    time-based events export meets more events in one second than a page holds. DELETE forgets the
+    audits and the touches."""
+    current = _state()
+    if flask.request.method == "DELETE":
+        current.forget_audits()
+        current.untouch()
+        return flask.jsonify({"audits": 0})
+    ids = _ids(MAX_BULK)
+    if ids is None:
+        return _bad(f'body must be {{"ids": [1 to {MAX_BULK} ticket ids]}}')
+    known, unknown = _known(current, ids)
+    if unknown:
+        return _bad(f"unknown ticket ids: {unknown[:20]}", 404)
+    conn = store.connect(current.db_path)
+    try:
+        last_event = conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+        agent = conn.execute("SELECT MIN(id) FROM users WHERE role = 'agent'").fetchone()[0]
+    finally:
+        conn.close()
+    stamp = current.bulk_update(sorted(known), max(known.values()), last_event + 1, agent)
+    return flask.jsonify({"audits": len(known), "at": iso(stamp), "timestamp": stamp})
+
+
+def _ids(limit: int) -> list[int] | None:
+    """The body's {"ids": [...]}: 1 to limit positive integers, None otherwise."""
+    body = flask.request.get_json(silent=True)
+    ids = body.get("ids") if isinstance(body, dict) else None
+    if (not isinstance(ids, list) or not ids or len(ids) > limit
+            or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63 for i in ids)):
+        return None
+    return ids
+
+
+def _known(current: State, ids: list[int]) -> tuple[dict[int, int], list[int]]:
+    """({id: updated_at} of the tickets that exist, the sorted ids that do not)."""
+    conn = store.connect(current.db_path)
+    try:
+        known: dict[int, int] = {}
+        for at in range(0, len(ids), 500):  # SQLite caps the number of parameters of one statement
+            chunk = ids[at:at + 500]
+            marks = ",".join("?" for _ in chunk)
+            sql = f"SELECT id, updated_at FROM tickets WHERE id IN ({marks})"  # noqa: S608 - placeholders only
+            known.update(conn.execute(sql, chunk).fetchall())
+    finally:
+        conn.close()
+    return known, sorted(set(ids) - set(known))

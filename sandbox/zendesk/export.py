@@ -91,25 +91,48 @@ def export_tickets() -> flask.Response:
     return flask.jsonify(body)
 
 
+def _bulk_audits(conn: sqlite3.Connection, start: int, cutoff: int, limit: int) -> list[dict]:
+    """The first `limit` audits of /_sandbox/zendesk/bulk-update from start to cutoff, shaped as event rows
+    (a public agent reply each), joined to their tickets as EVENT_SELECT joins them."""
+    due = sorted(a for a in state().audits_snapshot() if start <= a[0] <= cutoff)[:limit]
+    if not due:
+        return []
+    tickets: dict[int, dict] = {}
+    ids = sorted({a[2] for a in due})
+    for at in range(0, len(ids), 500):  # SQLite caps the number of parameters of one statement
+        chunk = ids[at:at + 500]
+        marks = ",".join("?" for _ in chunk)
+        sql = ("SELECT id, channel, lang, topic, variant, course_n, order_n, subject, description,"  # noqa: S608
+               f" created_at FROM tickets WHERE id IN ({marks})")
+        tickets.update((r["id"], dict(r)) for r in conn.execute(sql, chunk))
+    return [{**tickets[ticket_id], "id": event_id, "ticket_id": ticket_id, "ts": ts, "kind": "reply",
+             "author_id": author_id, "public": 1} for ts, event_id, ticket_id, author_id in due]
+
+
 @api.get("/incremental/ticket_events.json")
 def export_ticket_events() -> flask.Response:
-    """Ticket audits since start_time; a page never splits a second, so pages never repeat events."""
+    """Ticket audits since start_time, paged as Zendesk's time-based exports are.
+
+    A page holds at most per_page events in (timestamp, id) order and is cut there even inside a second;
+    end_time (the start_time of next_page) is the newest timestamp in the page, so the next page repeats
+    the events of that second, and a page filled by the events of one second has end_time equal to its
+    start_time: time-based paging cannot get past such a second (clients must notice; see
+    docs/insights.md). end_of_stream is true when the page was not full.
+    """
     per_page = int_arg("per_page", MAX_EXPORT_PAGE, low=1, high=MAX_EXPORT_PAGE)
     start = _start_time()
     comments = "comment_events" in _includes()
     with db() as conn:
         cutoff = int(time.time()) - MIN_AGE_S  # the last minute is left for a later request
-        rows = conn.execute(f"{EVENT_SELECT} WHERE e.ts >= ? AND e.ts <= ? ORDER BY e.ts, e.id LIMIT ?",
-                            [start, cutoff, per_page + 1]).fetchall()
-        if len(rows) > per_page:
-            rows = rows[:per_page]
-            last = rows[-1]
-            rows += conn.execute(f"{EVENT_SELECT} WHERE e.ts = ? AND e.id > ? ORDER BY e.id",
-                                 [last["ts"], last["id"]]).fetchall()
-        # more only if something lies beyond this page's last second, so no page comes back empty
-        more = bool(rows) and conn.execute("SELECT 1 FROM events WHERE ts > ? AND ts <= ? LIMIT 1",
-                                           [rows[-1]["ts"], cutoff]).fetchone() is not None
-    end_time = rows[-1]["ts"] + 1 if rows else start
+        rows = [dict(r) for r in conn.execute(
+            f"{EVENT_SELECT} WHERE e.ts >= ? AND e.ts <= ? ORDER BY e.ts, e.id LIMIT ?",
+            [start, cutoff, per_page + 1]).fetchall()]
+        bulk = _bulk_audits(conn, start, cutoff, per_page + 1)
+    if bulk:
+        rows = sorted(rows + bulk, key=lambda r: (r["ts"], r["id"]))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    end_time = rows[-1]["ts"] if rows else start
     return flask.jsonify({
         "ticket_events": [shapes.ticket_event(r, comments) for r in rows],
         "next_page": _export_url(start_time=end_time), "count": len(rows),

@@ -56,6 +56,9 @@ class State:
     # ticket id -> updated_at overriding the generated one ("updated while an export runs");
     # kept in memory so the generated file stays identical for every run.
     touched: dict[int, int] = field(default_factory=dict)
+    # audits added by /_sandbox/zendesk/bulk-update, (ts, id, ticket_id, author_id): all of one update
+    # share a second, like the audits of a bulk update or an import in Zendesk.
+    audits: list[tuple[int, int, int, int]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     advancer: Advancer | None = None  # when the history moves with the clock
 
@@ -96,3 +99,19 @@ class State:
     def untouch(self) -> None:
         with self.lock:
             self.touched.clear()
+
+    def bulk_update(self, ids: list[int], after: int, first_id: int, author_id: int) -> int:
+        """Touch tickets and give each an audit (a public reply by author_id) in that same second."""
+        stamp = self.touch(ids, after)
+        with self.lock:
+            first_id = max(first_id, max((a[1] for a in self.audits), default=0) + 1)
+            self.audits += [(stamp, first_id + n, ticket_id, author_id) for n, ticket_id in enumerate(ids)]
+        return stamp
+
+    def audits_snapshot(self) -> list[tuple[int, int, int, int]]:
+        with self.lock:
+            return list(self.audits)
+
+    def forget_audits(self) -> None:
+        with self.lock:
+            self.audits.clear()

@@ -115,11 +115,13 @@ def test_ticket_events_carry_agent_public_replies(zd: Zendesk, db: sqlite3.Conne
         page = zd.ok(url, **params)
         events += page["ticket_events"]
         assert page["count"] == len(page["ticket_events"]) >= 1
-        assert page["end_time"] > page["ticket_events"][-1]["timestamp"] >= params.get("start_time", 0)
+        # as in Zendesk: end_time is the newest time in the page, and the next page starts there
+        assert page["end_time"] == page["ticket_events"][-1]["timestamp"] >= params.get("start_time", 0)
         if page["end_of_stream"]:
             break
         url, params = page["next_page"], {}
-    assert len({e["id"] for e in events}) == len(events)  # pages never repeat an event
+        assert f"start_time={page['end_time']}" in url
+    events = list({e["id"]: e for e in events}.values())  # the second a page ends on comes again
     agents = {r[0] for r in db.execute("SELECT id FROM users WHERE role = 'agent'")}
     replies = sum(1 for e in events for c in e["child_events"]
                   if c["event_type"] == "Comment" and c["public"] and c["author_id"] in agents)
@@ -202,3 +204,40 @@ def test_incremental_exports_have_their_own_per_minute_limit(zd: Zendesk) -> Non
         requests.put(control, json={"per_minute": default}, timeout=10).raise_for_status()
     assert zd.get("incremental/tickets/cursor.json", start_time=start).status_code == 200
     assert requests.put(control, json={"per_minute": 0}, timeout=10).status_code == 400
+
+
+@pytest.fixture
+def burst(zd: Zendesk, db: sqlite3.Connection) -> Iterator[dict]:
+    """1500 tickets updated in one second (a bulk update), then 3 more a second later; forgotten after."""
+    live = "SELECT id FROM tickets WHERE status != 'deleted' ORDER BY id LIMIT 1503"
+    ids = [r[0] for r in db.execute(live)]
+    control = f"{zd.url}/_sandbox/zendesk/bulk-update"
+    try:
+        first = requests.post(control, json={"ids": ids[:1500]}, timeout=30)
+        assert first.status_code == 200, first.text
+        later = requests.post(control, json={"ids": ids[1500:]}, timeout=30).json()
+        yield {"second": first.json()["timestamp"], "later": later["timestamp"], "ids": ids}
+    finally:
+        requests.delete(control, timeout=10).raise_for_status()
+
+
+def test_a_page_of_events_is_cut_inside_a_second_as_zendesks_are(zd: Zendesk, burst: dict) -> None:
+    second = burst["second"]
+    page = zd.ok("incremental/ticket_events.json", start_time=second, include="comment_events")
+    assert page["count"] == 1000 and not page["end_of_stream"]
+    assert {e["timestamp"] for e in page["ticket_events"]} == {second}
+    assert page["end_time"] == second  # time-based paging cannot get past this second
+    again = zd.ok(page["next_page"])
+    assert [e["id"] for e in again["ticket_events"]] == [e["id"] for e in page["ticket_events"]]
+    after = zd.ok("incremental/ticket_events.json", start_time=second + 1, include="comment_events")
+    assert after["end_of_stream"] and after["end_time"] == burst["later"]
+    assert sorted(e["ticket_id"] for e in after["ticket_events"]) == burst["ids"][1500:]
+    assert all(c["event_type"] == "Comment" and c["public"] for e in after["ticket_events"]
+               for c in e["child_events"])
+
+
+def test_bulk_update_rejects_bad_bodies_and_unknown_tickets(sandbox: Sandbox) -> None:
+    control = f"{sandbox.url}/_sandbox/zendesk/bulk-update"
+    assert requests.post(control, json={"ids": []}, timeout=10).status_code == 400
+    assert requests.post(control, json={"ids": list(range(1, 5002))}, timeout=10).status_code == 400
+    assert requests.post(control, json={"ids": [999_999_999]}, timeout=10).status_code == 404
