@@ -53,7 +53,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns 0 ok, 1 failure, 2 usage, 3 dependency unavailable, 4 already running."""
+    """Run one command; returns 0 ok, 1 failure, 2 usage, 3 dependency unavailable, 4 already running,
+    5 export finished but some ticket events could not be read (a second too crowded to page)."""
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # psycopg warns again about the pipeline a refused statement aborted: the one error line below suffices.
