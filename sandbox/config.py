@@ -39,15 +39,22 @@ class ZendeskSettings:
     rate_limit_per_minute: int = 700
     incremental_per_minute: int = 10  # Zendesk's separate limit on the incremental export endpoints
     advance_s: int = 600  # how stale the served history may get while it is asked; 0 = never moves
+    # Zendesk indexes a new ticket for search only after a delay ("up to a few minutes"): search counts
+    # leave out tickets created less than this long ago. 0: indexed at once.
+    search_lag_s: int = 120
 
 
 def load_zendesk() -> ZendeskSettings:
     """Read LC_ZENDESK_EMAIL, LC_ZENDESK_API_TOKEN, LC_SANDBOX_ZENDESK_RATE_LIMIT and
-    LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT (requests/minute), and LC_SANDBOX_ZENDESK_ADVANCE_S
-    (seconds; 0 keeps the history as generated)."""
+    LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT (requests/minute), LC_SANDBOX_ZENDESK_ADVANCE_S
+    (seconds; 0 keeps the history as generated) and LC_SANDBOX_ZENDESK_SEARCH_LAG_S (seconds a new
+    ticket waits to be searchable; 0: at once)."""
     advance_s = int(os.environ.get("LC_SANDBOX_ZENDESK_ADVANCE_S") or ZendeskSettings.advance_s)
     if advance_s < 0:
         raise ValueError("LC_SANDBOX_ZENDESK_ADVANCE_S must be 0 (off) or a number of seconds")
+    lag_s = int(os.environ.get("LC_SANDBOX_ZENDESK_SEARCH_LAG_S") or ZendeskSettings.search_lag_s)
+    if lag_s < 0:
+        raise ValueError("LC_SANDBOX_ZENDESK_SEARCH_LAG_S must be 0 (indexed at once) or a number of seconds")
     incremental = int(os.environ.get("LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT")
                       or ZendeskSettings.incremental_per_minute)
     if incremental < 1:
@@ -58,4 +65,5 @@ def load_zendesk() -> ZendeskSettings:
         rate_limit_per_minute=int(os.environ.get("LC_SANDBOX_ZENDESK_RATE_LIMIT") or 700),
         incremental_per_minute=incremental,
         advance_s=advance_s,
+        search_lag_s=lag_s,
     )

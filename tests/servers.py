@@ -117,10 +117,12 @@ def start_sandbox(*, env: dict[str, str] | None = None, log: Path | None = None)
     # One sandbox serves the whole test session; its Zendesk rate limits are tightened per test
     # through /_sandbox/zendesk/rate-limit and /incremental-rate-limit, so the session defaults must not
     # throttle other tests.
-    # Its Zendesk history stays as generated: tests compare what it serves with zendesk.db.
+    # Its Zendesk history stays as generated: tests compare what it serves with zendesk.db, and its search
+    # finds new tickets at once (tests of the indexing lag set one through /_sandbox/zendesk/search-lag).
     # The app's HTML is served unchanged: browser tests route Zendesk's CDN to the local SDK build.
     env = {"LC_SANDBOX_ZENDESK_RATE_LIMIT": "100000", "LC_SANDBOX_ZENDESK_INCREMENTAL_RATE_LIMIT": "100000",
-           "LC_SANDBOX_ZENDESK_ADVANCE_S": "0", "LC_PAGE_SDK_SOURCE": "cdn", **(env or {})}
+           "LC_SANDBOX_ZENDESK_ADVANCE_S": "0", "LC_SANDBOX_ZENDESK_SEARCH_LAG_S": "0",
+           "LC_PAGE_SDK_SOURCE": "cdn", **(env or {})}
     server = start(args, "/_sandbox/health", port=port, env=env, log=log, timeout=300)
     return Sandbox(url=server.url, proc=server.proc, log=log)
 

@@ -58,6 +58,19 @@ def incremental_rate_limit() -> flask.Response | tuple[flask.Response, int]:
     return _budget(_state().incremental_limiter)
 
 
+@blueprint.route("/search-lag", methods=["GET", "PUT"])
+def search_lag() -> flask.Response | tuple[flask.Response, int]:
+    """GET or PUT {"seconds": N}: how long after its creation a ticket becomes searchable."""
+    current = _state()
+    if flask.request.method == "PUT":
+        body = flask.request.get_json(silent=True)
+        value = body.get("seconds") if isinstance(body, dict) else None
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:
+            return _bad('body must be {"seconds": <integer, 0 or more>}')
+        current.search_lag_s = value
+    return flask.jsonify({"seconds": current.search_lag_s})
+
+
 def _budget(limiter: RateLimiter) -> flask.Response | tuple[flask.Response, int]:
     if flask.request.method == "PUT":
         body = flask.request.get_json(silent=True)

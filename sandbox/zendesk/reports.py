@@ -1,6 +1,8 @@
 """Ticket metrics, satisfaction ratings and the search count endpoint under /api/v2."""
 from __future__ import annotations
 
+import time
+
 import flask
 
 from sandbox.zendesk import shapes
@@ -59,7 +61,9 @@ def list_ratings() -> flask.Response:
 
 @api.get("/search/count.json")
 def search_count() -> flask.Response:
-    """{"count": N} of tickets matching a query (deleted tickets are never found, as in Zendesk)."""
+    """{"count": N} of tickets matching a query (deleted tickets are never found, as in Zendesk).
+
+    As in Zendesk, a new ticket is found only once indexed: here, search_lag_s after its creation."""
     query = flask.request.args.get("query", "")
     try:
         where, params = parse(query)
@@ -70,7 +74,9 @@ def search_count() -> flask.Response:
     overlay = " UNION ALL ".join("SELECT ?, ?" for _ in touched) or "SELECT NULL, NULL WHERE 0"
     # `where` is built by search.parse from fixed fragments; query values travel as parameters
     sql = (f"WITH o(id, updated_at) AS ({overlay}) SELECT COUNT(*) FROM tickets t"  # noqa: S608
-           f" LEFT JOIN o ON o.id = t.id WHERE t.status != 'deleted' AND {where}")
+           f" LEFT JOIN o ON o.id = t.id WHERE t.status != 'deleted' AND t.created_at <= ? AND {where}")
+    indexed = int(time.time()) - state().search_lag_s  # created later: not yet in the search index
     with db() as conn:
-        count = conn.execute(sql, [v for item in touched.items() for v in item] + params).fetchone()[0]
+        overlaid = [v for item in touched.items() for v in item]
+        count = conn.execute(sql, [*overlaid, indexed, *params]).fetchone()[0]
     return flask.jsonify({"count": count})

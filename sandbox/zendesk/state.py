@@ -61,12 +61,14 @@ class State:
     audits: list[tuple[int, int, int, int]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     advancer: Advancer | None = None  # when the history moves with the clock
+    search_lag_s: int = 0  # a new ticket is searchable this long after its creation (PUT search-lag)
 
     @classmethod
     def create(cls, db_path: Path) -> State:
         settings = load_zendesk()
         return cls(db_path=db_path, settings=settings, limiter=RateLimiter(settings.rate_limit_per_minute),
-                   incremental_limiter=RateLimiter(settings.incremental_per_minute))
+                   incremental_limiter=RateLimiter(settings.incremental_per_minute),
+                   search_lag_s=settings.search_lag_s)
 
     def authorised(self, header: str | None) -> bool:
         """True when header is Basic base64("<email>/token:<token>") with the configured pair."""

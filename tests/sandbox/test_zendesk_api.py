@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 import requests
 
 import sandbox.zendesk as zendesk
+from sandbox.config import load_zendesk
 from tests.sandbox.conftest import Internal
 from tests.servers import SANDBOX_DATA, Sandbox
 
@@ -205,6 +207,39 @@ def test_search_count_matches_the_database(zd: Zendesk, db: sqlite3.Connection) 
     assert body == {"count": expected}
     solved = db.execute("SELECT COUNT(*) FROM tickets WHERE status = 'solved'").fetchone()[0]
     assert zd.ok("search/count.json", query="type:ticket status:solved") == {"count": solved}
+
+
+def test_a_new_ticket_is_searchable_only_once_indexed(zd: Zendesk, db: sqlite3.Connection) -> None:
+    """Zendesk indexes new tickets for search a few minutes late: counts of the last minutes fall short."""
+    lag_url = f"{zd.url}/_sandbox/zendesk/search-lag"
+    generated = int(db.execute("SELECT value FROM meta WHERE key = 'generated_at'").fetchone()[0])
+    created = [r[0] for r in db.execute("SELECT created_at FROM tickets WHERE status != 'deleted'"
+                                        " AND created_at >= ?", [generated - 7200])]
+    # index up to half an hour before the history ends, at a second with no ticket close to it (the
+    # clock moves on while we ask)
+    indexed = next(c for c in range(generated - 1800, generated - 7200, -1)
+                   if not any(abs(t - c) <= 3 for t in created))
+    query = f"type:ticket created>={iso(generated - 7200)}"
+    assert requests.get(lag_url, timeout=10).json() == {"seconds": 0}  # the test sandbox: indexed at once
+    assert zd.ok("search/count.json", query=query) == {"count": len(created)}
+    try:
+        lag = requests.put(lag_url, json={"seconds": int(time.time()) - indexed}, timeout=10)
+        assert lag.status_code == 200, lag.text
+        lagging = zd.ok("search/count.json", query=query)["count"]
+    finally:
+        requests.put(lag_url, json={"seconds": 0}, timeout=10).raise_for_status()
+    assert lagging == sum(1 for t in created if t <= indexed) < len(created)
+    assert requests.put(lag_url, json={"seconds": -1}, timeout=10).status_code == 400
+
+
+def test_the_search_lag_is_a_setting_of_two_minutes_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LC_SANDBOX_ZENDESK_SEARCH_LAG_S", raising=False)
+    assert load_zendesk().search_lag_s == 120
+    monkeypatch.setenv("LC_SANDBOX_ZENDESK_SEARCH_LAG_S", "0")
+    assert load_zendesk().search_lag_s == 0
+    monkeypatch.setenv("LC_SANDBOX_ZENDESK_SEARCH_LAG_S", "-5")
+    with pytest.raises(ValueError, match="LC_SANDBOX_ZENDESK_SEARCH_LAG_S"):
+        load_zendesk()
 
 
 @pytest.mark.parametrize("query", ["", "hello world", "type:user", "created>yesterdayish", "status:lost"])
