@@ -82,18 +82,20 @@ def _measure(url: str, tmp: Path) -> str:
     spikes = backtest.spikes_from(requests.get(f"{url}/_sandbox/zendesk/spikes", timeout=10).json())
     lines += ["Alert back-test over the generated year (checks every 5 min, baseline = median/MAD of the "
               f"same weekday-hour over the preceding {base.alert_weeks} weeks, cooldown "
-              f"{base.alert_cooldown_min} min, min count {base.alert_min_count}):", "",
+              f"{base.alert_cooldown_min} min, min count {base.alert_min_count}, each window judged "
+              f"{base.alert_index_lag_s} s after it ends, when search has indexed it):", "",
               "| sensitivity k | alerts | precision | recall | median time to alert |",
               "|---:|---:|---:|---:|---:|"]
     for k in SENSITIVITIES:
         rule = alerts.rule_from(replace(base, alert_sensitivity=k))
-        result = backtest.run(year_engine, spikes, rule, base.alert_weeks)
+        result = backtest.run(year_engine, spikes, rule, base.alert_weeks, lag_s=base.alert_index_lag_s)
         tta = result.median_time_to_alert
         mark = " (default)" if k == base.alert_sensitivity else ""
         lines.append(f"| {k:g}{mark} | {len(result.alerts)} | {_pct(result.precision)} | "
                      f"{_pct(result.recall)} ({len(result.caught)}/{len(result.spikes)}) | "
                      f"{'n/a' if tta is None else f'{tta.total_seconds() / 60:.0f} min'} |")
-    default = backtest.run(year_engine, spikes, alerts.rule_from(base), base.alert_weeks)
+    default = backtest.run(year_engine, spikes, alerts.rule_from(base), base.alert_weeks,
+                           lag_s=base.alert_index_lag_s)
     lines += ["", "Precision = alerts inside a labelled spike / alerts; recall = spikes with at least one "
               "alert / spikes; time to alert = spike start to its first alert. Multi-day spikes can alert "
               "again after a quiet night longer than the cooldown.", "",

@@ -1,4 +1,9 @@
-"""Volume-spike check: this hour's live ticket count from the API against the warehouse baseline."""
+"""Volume-spike check: this hour's live ticket count from the API against the warehouse baseline.
+
+Zendesk's search finds a new ticket only once it has indexed it, up to a few minutes after its creation,
+so a count up to now falls short by the last minutes' tickets, and more so in a spike. A check therefore
+judges the hour up to `LC_ALERT_INDEX_LAG_S` ago (the indexed window), against the baseline scaled to
+that window: a few minutes later, but a count and an expectation of the same minutes."""
 from __future__ import annotations
 
 import logging
@@ -36,8 +41,9 @@ class Check:
 
     decision: Decision
     base: Baseline | None
-    hour: datetime
-    at: datetime
+    hour: datetime  # the start of the hour judged
+    at: datetime  # when the check ran (or the moment a replay stands for)
+    until: datetime  # the end of the window counted: at less the index lag (the hour before, early on)
     sent: bool
     suppressed: bool
     replay: dict | None = None  # a dry run's alert: the webhook body it would have posted
@@ -69,11 +75,9 @@ def history(engine: Engine, hour: datetime, weeks: int) -> list[int]:
     return counts
 
 
-def live_count(http: Http, start: datetime, end: datetime | None) -> int:
-    """Tickets created from start (and before end, when replaying a past moment), per the search API."""
-    query = f"type:ticket created>={start:%Y-%m-%dT%H:%M:%SZ}"
-    if end is not None:
-        query += f" created<{end:%Y-%m-%dT%H:%M:%SZ}"
+def live_count(http: Http, start: datetime, end: datetime) -> int:
+    """Tickets created from start to before end, per the search API."""
+    query = f"type:ticket created>={start:%Y-%m-%dT%H:%M:%SZ} created<{end:%Y-%m-%dT%H:%M:%SZ}"
     body = http.get_json("/api/v2/search/count.json", {"query": query})
     count = body.get("count")
     if not isinstance(count, int):
@@ -81,14 +85,20 @@ def live_count(http: Http, start: datetime, end: datetime | None) -> int:
     return count
 
 
-def message(d: Decision, base: Baseline, hour: datetime, at: datetime, rule: Rule) -> dict:
+def indexed_until(at: datetime, lag_s: int) -> datetime:
+    """The end of the window a check at `at` can count: search has not indexed the tickets since."""
+    return (at - timedelta(seconds=lag_s)).replace(microsecond=0)
+
+
+def message(d: Decision, base: Baseline, hour: datetime, until: datetime, rule: Rule) -> dict:
     """The Slack-compatible webhook body for an alert."""
-    minutes = int((at - hour).total_seconds() // 60)
-    text = (f"Ticket volume spike: {d.count} tickets since {hour:%H:%M} UTC ({minutes} min), "
-            f"expected about {d.expected:.0f} by now (alert threshold {d.threshold:.0f}).")
-    detail = (f"*{d.count}* tickets created since {hour:%a %d %b %H:%M} UTC ({minutes} min into the hour).\n"
-              f"Expected about *{d.expected:.0f}* by now: median {base.median:g} per hour for this weekday "
-              f"and hour over the past {base.weeks} weeks; alert threshold *{d.threshold:.0f}*.")
+    minutes = int((until - hour).total_seconds() // 60)
+    text = (f"Ticket volume spike: {d.count} tickets between {hour:%H:%M} and {until:%H:%M} UTC "
+            f"({minutes} min), expected about {d.expected:.0f} (alert threshold {d.threshold:.0f}).")
+    detail = (f"*{d.count}* tickets created between {hour:%a %d %b %H:%M} and {until:%H:%M} UTC "
+              f"({minutes} min into the hour; newer tickets are not yet searchable).\n"
+              f"Expected about *{d.expected:.0f}* in that time: median {base.median:g} per hour for this "
+              f"weekday and hour over the past {base.weeks} weeks; alert threshold *{d.threshold:.0f}*.")
     return {
         "text": text,
         "blocks": [
@@ -117,19 +127,20 @@ def check(settings: Settings, engine: Engine, http: Http, at: datetime, *, dry_r
     writes the cooldown state, which belongs to the live checks."""
     rule = rule_from(settings)
     http.renew_budget()  # a watcher reuses one Http: past checks' retries must not use up this one's
-    hour = hour_start(at)
+    until = indexed_until(at, settings.alert_index_lag_s)
+    hour = hour_start(until)  # in the first minutes of an hour, the end of the one before is judged
     past = history(engine, hour, settings.alert_weeks)
     base = baseline(past) if len(past) >= MIN_WEEKS else None
-    count = live_count(http, hour, at)
-    decision = evaluate(count, base, (at - hour).total_seconds() / 60, rule)
+    count = live_count(http, hour, until)
+    decision = evaluate(count, base, (until - hour).total_seconds() / 60, rule)
     if not decision.alert or base is None:
-        log.info("volume check %s: %d tickets, threshold %.1f - %s", f"{at:%Y-%m-%dT%H:%M}Z", count,
-                 decision.threshold, decision.reason)
-        return Check(decision, base, hour, at, sent=False, suppressed=False)
+        log.info("volume check %s: %d tickets %s-%s, threshold %.1f - %s", f"{at:%Y-%m-%dT%H:%M}Z", count,
+                 f"{hour:%H:%M}", f"{until:%H:%M}", decision.threshold, decision.reason)
+        return Check(decision, base, hour, at, until, sent=False, suppressed=False)
     if dry_run:
-        body = message(decision, base, hour, at, rule)
+        body = message(decision, base, hour, until, rule)
         log.info("replay: would alert (not sent, nothing recorded): %s", body["text"])
-        return Check(decision, base, hour, at, sent=False, suppressed=False, replay=body)
+        return Check(decision, base, hour, at, until, sent=False, suppressed=False, replay=body)
     with engine.connect() as conn:
         state = conn.execute(select(alert_state).where(alert_state.c.key == STATE_KEY)).mappings().first()
     last_alert = state["last_alert_at"] if state else None
@@ -140,8 +151,8 @@ def check(settings: Settings, engine: Engine, http: Http, at: datetime, *, dry_r
                                         "last_count": count}])
         log.info("volume spike continues (%d tickets, threshold %.1f); alerted at %s",
                  count, decision.threshold, f"{last_alert:%Y-%m-%dT%H:%M}Z" if last_alert else "-")
-        return Check(decision, base, hour, at, sent=False, suppressed=True)
-    body = message(decision, base, hour, at, rule)
+        return Check(decision, base, hour, at, until, sent=False, suppressed=True)
+    body = message(decision, base, hour, until, rule)
     log.warning("ALERT %s", body["text"])
     if settings.alert_webhook_url:
         post(settings.alert_webhook_url, body, settings.zendesk_timeout_s)
@@ -149,4 +160,4 @@ def check(settings: Settings, engine: Engine, http: Http, at: datetime, *, dry_r
     with engine.begin() as conn:
         upsert(conn, alert_state, [{"key": STATE_KEY, "last_alert_at": at, "last_trigger_at": at,
                                     "last_count": count}])
-    return Check(decision, base, hour, at, sent=True, suppressed=False)
+    return Check(decision, base, hour, at, until, sent=True, suppressed=False)

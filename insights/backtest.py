@@ -88,8 +88,12 @@ def minute_counts(engine: Engine) -> tuple[datetime, np.ndarray]:
     return origin, np.bincount(offsets, minlength=hours * 60)
 
 
-def run(engine: Engine, spikes: list[Spike], rule: Rule, weeks: int, step_min: int = 5) -> Result:
-    """Check every `step_min` minutes of every hour with a baseline from preceding weeks only."""
+def run(engine: Engine, spikes: list[Spike], rule: Rule, weeks: int, step_min: int = 5,
+        lag_s: int = 0) -> Result:
+    """Check every `step_min` minutes of every hour with a baseline from preceding weeks only.
+
+    A live check can count only up to the search index's lag ago (alerts.indexed_until): the window
+    ending at minute m is judged lag_s after it, so that is when its alert goes out (and is scored)."""
     origin, per_minute = minute_counts(engine)
     hours = per_minute.size // 60
     grid = per_minute[: hours * 60].reshape(hours, 60)
@@ -112,7 +116,8 @@ def run(engine: Engine, spikes: list[Spike], rule: Rule, weeks: int, step_min: i
         count = cumulative[:, minute - 1]
         limit = (minute / 60) * (med + rule.sensitivity * sigma)
         hit = enough & (count >= rule.min_count) & (count > limit)
-        fired += [origin + timedelta(hours=int(h), minutes=minute) for h in np.flatnonzero(hit)]
+        judged = timedelta(minutes=minute, seconds=lag_s)  # when a live check could count that window
+        fired += [origin + timedelta(hours=int(h)) + judged for h in np.flatnonzero(hit)]
     alerts: list[datetime] = []
     last_trigger: datetime | None = None
     for moment in sorted(fired):  # the cooldown, exactly as the live check applies it

@@ -85,8 +85,9 @@ def summary(result: alerts.Check) -> str:
         state = f"ALERT would be sent (replay: not sent, nothing recorded):\n{result.replay['text']}"
     else:
         state = "ALERT sent" if result.sent else "spike, cooling down"
-    return (f"alerts {result.at:%Y-%m-%dT%H:%M}Z: {d.count} tickets this hour, threshold "
-            f"{d.threshold:.1f} - {state if d.alert else d.reason}")
+    window = f"{result.hour:%H:%M}-{result.until:%H:%M}"
+    return (f"alerts {result.at:%Y-%m-%dT%H:%M}Z: {d.count} tickets {window} (newer ones not yet "
+            f"searchable), threshold {d.threshold:.1f} - {state if d.alert else d.reason}")
 
 
 def cmd_alerts(settings: config.Settings, args: argparse.Namespace) -> int:
@@ -127,7 +128,8 @@ def cmd_backtest(settings: config.Settings, args: argparse.Namespace) -> int:
         finally:
             http.close()
     engine = open_warehouse(settings)
-    result = backtest.run(engine, spikes, alerts.rule_from(settings), settings.alert_weeks)
+    result = backtest.run(engine, spikes, alerts.rule_from(settings), settings.alert_weeks,
+                          lag_s=settings.alert_index_lag_s)
     print("\n".join(result.lines()))
     return OK
 

@@ -41,6 +41,7 @@ class Settings:
     alert_sensitivity: float = 6.0
     alert_min_count: int = 20
     alert_min_elapsed_min: int = 10
+    alert_index_lag_s: int = 180  # Zendesk search finds a new ticket "up to a few minutes" after creation
     alert_cooldown_min: int = 720
     alert_watch_s: int = 300
 
@@ -60,6 +61,7 @@ ENV_NAMES: dict[str, str] = {
     "alert_sensitivity": "LC_ALERT_SENSITIVITY",
     "alert_min_count": "LC_ALERT_MIN_COUNT",
     "alert_min_elapsed_min": "LC_ALERT_MIN_ELAPSED_MIN",
+    "alert_index_lag_s": "LC_ALERT_INDEX_LAG_S",
     "alert_cooldown_min": "LC_ALERT_COOLDOWN_MIN",
     "alert_watch_s": "LC_ALERT_WATCH_S",
 }
@@ -68,11 +70,13 @@ ENV_NAMES: dict[str, str] = {
 MINIMUMS: dict[str, float] = {
     "zendesk_timeout_s": 0.1, "warehouse_lock_wait_s": 0.1, "export_page_size": 1, "retry_budget_s": 0,
     "alert_weeks": 1, "alert_sensitivity": 0, "alert_min_count": 0, "alert_min_elapsed_min": 0,
-    "alert_cooldown_min": 0, "alert_watch_s": 1,
+    "alert_cooldown_min": 0, "alert_watch_s": 1, "alert_index_lag_s": 0,
 }
 
 # Zendesk's incremental exports refuse bigger pages; a day's wait for a lock is a run that is stuck.
-MAXIMUMS: dict[str, float] = {"export_page_size": 1000, "warehouse_lock_wait_s": 86400}
+# An index lag of half an hour would leave the alerts judging a window long gone.
+MAXIMUMS: dict[str, float] = {"export_page_size": 1000, "warehouse_lock_wait_s": 86400,
+                              "alert_index_lag_s": 1800}
 
 
 def _url(name: str, value: str, problems: list[str]) -> None:

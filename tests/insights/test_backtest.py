@@ -47,6 +47,13 @@ def test_a_labelled_spike_is_caught_once_with_its_time_to_alert(engine):
     assert result.hours == 6 * 168 and result.checks_per_hour == 11
 
 
+def test_an_alert_goes_out_only_once_search_has_indexed_its_window(engine):
+    # the 30-minute window is judged by the check 3 minutes later (LC_ALERT_INDEX_LAG_S), as live
+    result = backtest.run(engine, [spike("launch", SPIKE_START, 2)], RULE, weeks=8, lag_s=180)
+    assert result.alerts == [SPIKE_START + timedelta(minutes=33)]
+    assert result.median_time_to_alert == timedelta(minutes=33)
+
+
 def test_without_a_label_the_alert_counts_against_precision(engine):
     result = backtest.run(engine, [], RULE, weeks=8)
     assert len(result.alerts) == 1 and result.precision == 0.0 and result.recall is None

@@ -53,7 +53,8 @@ def test_a_warehouse_url_the_jobs_cannot_use_is_refused_without_echoing_it(url, 
     ("LC_ALERT_SENSITIVITY", "nan", "finite"), ("LC_EXPORT_RETRY_BUDGET_S", "inf", "finite"),
     ("LC_ZENDESK_TIMEOUT_S", "nan", "finite"), ("LC_ALERT_SENSITIVITY", "-inf", "finite"),
     ("LC_EXPORT_PAGE_SIZE", "5000", "at most 1000"), ("LC_WAREHOUSE_LOCK_WAIT_S", "0", "at least 0.1"),
-    ("LC_WAREHOUSE_LOCK_WAIT_S", "1e9", "at most 86400")])
+    ("LC_WAREHOUSE_LOCK_WAIT_S", "1e9", "at most 86400"), ("LC_ALERT_INDEX_LAG_S", "3600", "at most 1800"),
+    ("LC_ALERT_INDEX_LAG_S", "-1", "at least 0")])
 def test_numbers_that_are_not_finite_or_past_zendesks_limits_are_refused(name, value, why):
     with pytest.raises(ConfigError) as info:
         load({name: value})
@@ -62,3 +63,8 @@ def test_numbers_that_are_not_finite_or_past_zendesks_limits_are_refused(name, v
 
 def test_the_largest_page_zendesk_serves_is_accepted():
     assert load({"LC_EXPORT_PAGE_SIZE": "1000"}).export_page_size == 1000
+
+
+def test_alerts_wait_three_minutes_for_search_to_index_new_tickets_by_default():
+    assert load({}).alert_index_lag_s == 180
+    assert load({"LC_ALERT_INDEX_LAG_S": "0"}).alert_index_lag_s == 0
