@@ -19,8 +19,9 @@ class AccountFinder:
         self.clients, self.cache, self.executor = clients, cache, executor
 
     def find(self, identifiers: list[tuple[str, str]], refresh: bool, deadline: Deadline,
-             sections: Sections) -> list[tuple[dict, list[dict]]]:
-        """Ask the learners system by every identifier at once; [(learner, matched_by)], deduplicated."""
+             sections: Sections, email_basis: dict[str, str] | None = None) -> list[tuple[dict, list[dict]]]:
+        """Ask the learners system by every identifier at once; [(learner, matched_by)], deduplicated.
+        email_basis (lower-cased email -> "verified" | "ticket_sender") is said in matched_by."""
         fan = Fanout(self.executor, deadline, sections, self.cache)
         client = self.clients["learners"]
         for index, (kind, value) in enumerate(identifiers):
@@ -42,7 +43,10 @@ class AccountFinder:
         for index, (kind, value) in enumerate(identifiers):
             for learner in answers.get(index, []):
                 entry = found.setdefault(learner["id"], (learner, []))
-                entry[1].append({"kind": kind, "value": value})
+                reason = {"kind": kind, "value": value}
+                if kind == "email" and email_basis and value.lower() in email_basis:
+                    reason["basis"] = email_basis[value.lower()]
+                entry[1].append(reason)
         return list(found.values())[:MAX_ACCOUNTS]
 
     def _by_order(self, order_id: str, refresh: bool, deadline: Deadline) -> tuple[list[dict], str]:

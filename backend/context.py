@@ -53,13 +53,13 @@ class ContextService:
         deadline = Deadline(fanout_budget_ms(self.settings.deadline_ms))
         now = datetime.now(UTC)
         sections = Sections()
-        identifiers, ticket_bound, failed = identify.resolve(self.settings, self.zendesk, self.executor,
-                                                             request, agent, deadline)
+        identifiers, ticket_bound, failed, email_basis = identify.resolve(
+            self.settings, self.zendesk, self.executor, request, agent, deadline)
         if failed:
             sections.failed("learner", failed)  # Zendesk could not say whose ticket: show no one
         # Learner ids are detected too, but the contract reports course and order references only.
         refs = [r for r in references.detect(request.subject, request.text) if r["kind"] != "learner"]
-        found = self.accounts.find(identifiers, request.refresh, deadline, sections)
+        found = self.accounts.find(identifiers, request.refresh, deadline, sections, email_basis)
         if not found and sections.status["learner"] != "ok":
             sections.learner_lookup_failed()  # nobody to ask the other systems about: say why
         ref_orders = [r["value"] for r in refs if r["kind"] == "order"][:MAX_REFERENCED_ORDERS]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Executor
+from typing import NamedTuple
 
 from backend.config import Settings
 from backend.deadline import Deadline
@@ -13,18 +14,27 @@ from backend.zendesk import ZendeskClient
 Identifiers = list[tuple[str, str]]
 
 
-def resolve(settings: Settings, zendesk: ZendeskClient | None, executor: Executor, request: LookupRequest,
-            agent: Agent, deadline: Deadline) -> tuple[Identifiers, bool, str | None]:
-    """([(kind, value)] to look up, whether they came from the ticket, the Zendesk failure status if any).
+class Resolved(NamedTuple):
+    """Whose context: the identifiers, whether Zendesk gave them (ticket-bound), the Zendesk failure
+    status if it could not, and for each ticket-bound email (lower-cased) how Zendesk vouches for it:
+    "verified" (a verified identity) or "ticket_sender" (unverified, but the ticket came from it)."""
 
-    Raises BadRequest/Forbidden/NotFound for the caller's mistakes only.
-    """
+    identifiers: Identifiers
+    ticket_bound: bool
+    failed: str | None = None
+    email_basis: dict[str, str] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+
+
+def resolve(settings: Settings, zendesk: ZendeskClient | None, executor: Executor, request: LookupRequest,
+            agent: Agent, deadline: Deadline) -> Resolved:
+    """The identifiers to look up and where they came from. Raises BadRequest/Forbidden/NotFound for
+    the caller's mistakes only."""
     claimed, sent = agent.ticket_id, request.ticket_id
     if claimed is not None and sent is not None and claimed != sent:
         raise BadRequest("ticket.id does not match the ticket the token was issued for",
                          code="ticket_mismatch")
     if request.manual is not None:
-        return _manual(settings, request.manual), False, None
+        return Resolved(_manual(settings, request.manual), False)
     if settings.ticket_bound_active and zendesk is not None:
         bound_ticket = ticket_id(agent, request)
         if bound_ticket is None:
@@ -35,18 +45,21 @@ def resolve(settings: Settings, zendesk: ZendeskClient | None, executor: Executo
         except SourceError as exc:
             log_source_failure(exc, "ticket requester")
             # Never fall back to the browser's identifiers: that is exactly what binding prevents.
-            return [], True, exc.section_status
+            return Resolved([], True, exc.section_status)
         ids = [("email", email) for email in requester["emails"]]
         if requester["external_id"]:
             ids.append(("external_id", requester["external_id"]))
-        return unique(ids), True, None
+        sender = (requester.get("ticket_sender") or "").lower()  # absent from entries cached before it
+        basis = {email.lower(): "ticket_sender" if email.lower() == sender else "verified"
+                 for email in requester["emails"]}
+        return Resolved(unique(ids), True, None, basis)
     ids = [("email", email.strip()) for email in request.emails if email and email.strip()]
     if request.external_id and request.external_id.strip():
         ids.append(("external_id", request.external_id.strip()))
     if not ids:
         raise BadRequest("give at least one identifier: requester email(s), external_id or manual_search",
                          code="no_identifier")
-    return unique(ids), False, None
+    return Resolved(unique(ids), False)
 
 
 def ticket_id(agent: Agent, request: LookupRequest) -> int | None:

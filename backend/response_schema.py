@@ -37,6 +37,10 @@ class MatchedBySchema(Schema):
     kind = fields.String(required=True,
                          validate=validate.OneOf(["email", "external_id", "learner_id", "order_id"]))
     value = fields.String(required=True)
+    basis = fields.String(validate=validate.OneOf(["verified", "ticket_sender"]), metadata={
+        "description": "ticket-bound emails only: how Zendesk vouches for the address; verified (a "
+                       "verified identity of the requester) or ticket_sender (unverified, but the "
+                       "address the ticket was e-mailed from, which Zendesk made the requester from)"})
 
 
 class CourseRefSchema(Schema):

@@ -28,7 +28,9 @@ class ZendeskClient:
 
     def requester(self, ticket_id: int, deadline: Deadline, executor: Executor,
                   refresh: bool = False) -> dict:
-        """{"ticket_id", "user_id", "emails", "external_id"} of the ticket's requester.
+        """{"ticket_id", "user_id", "emails", "external_id", "ticket_sender"} of the ticket's requester;
+        ticket_sender is the one address in emails taken though unverified, because the ticket was
+        e-mailed from it (None if none was).
 
         Raises NotFound when Zendesk does not know the ticket (or its requester); SourceError when
         Zendesk cannot be asked. The short TTL bounds how long a changed requester goes unnoticed.
@@ -56,7 +58,7 @@ class ZendeskClient:
         if user is None or identities is None:
             raise NotFound(f"requester of ticket {int(ticket_id)} does not exist in Zendesk",
                            code="requester_not_found")
-        resolved = _requester(int(ticket_id), requester_id, user, identities)
+        resolved = _requester(int(ticket_id), requester_id, ticket, user, identities)
         self.cache.set(key, resolved, ttl_s=self.ttl_s)
         return resolved
 
@@ -86,19 +88,43 @@ def _field(payload: Any, wrapper: str, name: str) -> Any:
     return payload[wrapper].get(name)
 
 
-def _requester(ticket_id: int, user_id: int, user: Any, identities: Any) -> dict:
-    """Only verified email identities, the primary first: anyone can add an unverified address to a
-    Zendesk profile (or write to support from one), so it proves nothing about who the requester is.
-    The user's `email` is its primary identity's value, so it counts only as that identity does."""
+def _sender(ticket: Any) -> str | None:
+    """The address an e-mailed ticket came from (via.source.from.address), else None."""
+    via = ticket["ticket"].get("via")
+    if not isinstance(via, dict) or via.get("channel") != "email" or not isinstance(via.get("source"), dict):
+        return None
+    sender = via["source"].get("from")
+    address = sender.get("address") if isinstance(sender, dict) else None
+    return address.strip().lower() if isinstance(address, str) and address.strip() else None
+
+
+def _requester(ticket_id: int, user_id: int, ticket: Any, user: Any, identities: Any) -> dict:
+    """Verified email identities, the primary first, and the unverified one the ticket was e-mailed from.
+
+    Anyone can add an unverified address to a Zendesk profile, so in general it proves nothing about
+    who the requester is. But with Zendesk's default settings (anybody can submit tickets, no
+    registration or verification) a person who e-mails support gets a user made from the sender's
+    address, unverified until they register: that one address is how this requester came to be, so
+    it is taken, and marked (ticket_sender). The user's `email` is its primary identity's value, so
+    it counts only as that identity does."""
     if not isinstance(identities, dict) or not isinstance(identities.get("identities"), list):
         raise shape_error(SYSTEM, "identities answer without a list")
-    verified = [identity for identity in identities["identities"]
-                if isinstance(identity, dict) and identity.get("type") == "email"
-                and identity.get("verified") is True and isinstance(identity.get("value"), str)]
+    sender = _sender(ticket)
+    taken = [(identity, identity.get("verified") is True) for identity in identities["identities"]
+             if isinstance(identity, dict) and identity.get("type") == "email"
+             and isinstance(identity.get("value"), str) and identity["value"]]
+    taken = [(identity, verified) for identity, verified in taken
+             if verified or identity["value"].strip().lower() == sender]
+    verified_values = {identity["value"].lower() for identity, verified in taken if verified}
     emails: list[str] = []
-    for identity in sorted(verified, key=lambda identity: identity.get("primary") is not True):
-        if identity["value"] and identity["value"].lower() not in (e.lower() for e in emails):
-            emails.append(identity["value"])
+    ticket_sender = None
+    for identity, _verified in sorted(taken, key=lambda pair: pair[0].get("primary") is not True):
+        value = identity["value"]
+        if value.lower() not in (e.lower() for e in emails):
+            emails.append(value)
+            if value.lower() not in verified_values:
+                ticket_sender = value
     external_id = _field(user, "user", "external_id")
     return {"ticket_id": ticket_id, "user_id": user_id, "emails": emails,
-            "external_id": external_id if isinstance(external_id, str) and external_id else None}
+            "external_id": external_id if isinstance(external_id, str) and external_id else None,
+            "ticket_sender": ticket_sender}

@@ -25,17 +25,28 @@ class Persona:
     emails: tuple[str, ...]  # first is the primary identity
     lang: str
     external_id: str | None = None
+    verified: tuple[str, ...] = ()  # the identities the person verified (registered, or signed in by SSO)
+
+
+# A person who only ever e-mailed support has an unverified identity: Zendesk made it from the
+# sender's address (its default: anybody can submit tickets, no registration or verification).
+# Amélie also has an address someone added to her profile and nobody verified.
+AMELIE_UNVERIFIED_EXTRA = "amelie.d@example.org"
 
 
 PERSONAS = [
-    Persona(2001, "Amélie Durand", (p.AMELIE_EMAIL,), "fr"),
-    Persona(2002, "张伟", (p.WEI_EMAIL, p.WEI_WORK_EMAIL), "zh"),
-    Persona(2003, "Sam Taylor", (p.SAM_EMAIL,), "en", p.SAM_EXTERNAL_ID),
-    Persona(2004, "Priya Raman", (p.PRIYA_EMAIL,), "en"),
+    Persona(2001, "Amélie Durand", (p.AMELIE_EMAIL, AMELIE_UNVERIFIED_EXTRA), "fr"),
+    Persona(2002, "张伟", (p.WEI_EMAIL, p.WEI_WORK_EMAIL), "zh", verified=(p.WEI_WORK_EMAIL,)),
+    Persona(2003, "Sam Taylor", (p.SAM_EMAIL,), "en", p.SAM_EXTERNAL_ID, verified=(p.SAM_EMAIL,)),
+    Persona(2004, "Priya Raman", (p.PRIYA_EMAIL,), "en", verified=(p.PRIYA_EMAIL,)),
     Persona(2005, "Alex Morgan", (p.HEAVY_EMAIL,), "en"),  # as the learner systems know them
     Persona(2006, "Jordan Ellis", (p.ERASED_EMAIL,), "en"),
     Persona(2007, "Harper Quinn", (p.NOBODY_EMAIL,), "en"),
 ]
+
+# Demo tickets that came through the help center's web form (the others were e-mailed from the
+# requester's primary address): their requesters had registered, so their identities are verified.
+WEB_FORM_TICKETS = (1003, 1004)
 
 # ticket id, requester index, hours before generation, subject, description, tags, topic group
 DEMO_TICKETS = [
@@ -88,8 +99,8 @@ def persona_rows(created_at: int) -> tuple[list[tuple], list[tuple]]:
         users.append((persona.user_id, persona.name, persona.emails[0], "end-user", locale, tz, iana,
                       persona.external_id, created_at, created_at, None, persona.lang))
         for position, email in enumerate(persona.emails):
-            identities.append((persona.user_id * 10 + position, persona.user_id, "email", email, 1,
-                               int(position == 0), created_at))
+            identities.append((persona.user_id * 10 + position, persona.user_id, "email", email,
+                               int(email in persona.verified), int(position == 0), created_at))
     return users, identities
 
 
@@ -109,7 +120,8 @@ def ticket_rows(now: int) -> list[dict]:
             "assignee_id": agent_for(ticket_id), "group_id": group_id, "lang": persona.lang,
             "topic": None, "variant": 0, "course_n": 0, "order_n": 0, "subject": subject,
             "description": description, "status": "open", "priority": "normal", "type": "question",
-            "channel": "email", "tags": " ".join(tags), "created_at": created, "updated_at": created + 600,
+            "channel": "web" if ticket_id in WEB_FORM_TICKETS else "email", "tags": " ".join(tags),
+            "created_at": created, "updated_at": created + 600,
             "spike": None, "replies": 0, "reopens": 0, "assigned_at": created + 600,
             "initially_assigned_at": created + 600, "first_reply_at": None, "reply_cal": None,
             "reply_bus": None, "first_solved_at": None, "solved_at": None, "first_res_cal": None,

@@ -7,9 +7,13 @@ from sandbox.zendesk import shapes
 from sandbox.zendesk.api import ApiError, api, db, record_not_found, root, state
 from sandbox.zendesk.paging import listing
 
-TICKET_SELECT = ("SELECT t.*, r.score AS rating_score, r.id AS rating_id FROM tickets t"
-                 " LEFT JOIN ratings r ON r.ticket_id = t.id")
-USER_SELECT = "SELECT * FROM users"
+# The requester's primary address and name: an e-mailed ticket's via.source.from (shapes.ticket).
+TICKET_SELECT = ("SELECT t.*, r.score AS rating_score, r.id AS rating_id, u.email AS requester_email,"
+                 " u.name AS requester_name FROM tickets t LEFT JOIN ratings r ON r.ticket_id = t.id"
+                 " LEFT JOIN users u ON u.id = t.requester_id")
+# A user is verified when any of its identities is (as in Zendesk).
+USER_SELECT = ("SELECT u.*, EXISTS(SELECT 1 FROM identities i WHERE i.user_id = u.id AND i.verified = 1)"
+               " AS any_verified FROM users u")
 MAX_SHOW_MANY = 100
 ROLES = ("end-user", "agent", "admin")
 

@@ -8,6 +8,7 @@ from sandbox.zendesk.timeutil import iso
 
 METRIC_ID_OFFSET = 7_000_000
 VIA_NAMES = {"email": "Mail", "web": "Web form", "chat": "Chat", "api": "API"}
+SUPPORT_ADDRESS = "support@demo.example"
 RATING_COMMENTS = {"good": "Quick and helpful, thank you!", "bad": "It took far too long to get an answer."}
 
 
@@ -33,10 +34,10 @@ def ticket(row: sqlite3.Row, root: str, touched: dict[int, int]) -> dict:
         "comment": RATING_COMMENTS.get(score) if row["rating_id"] % 3 == 0 else None}
     return {
         "url": f"{root}/api/v2/tickets/{row['id']}.json", "id": row["id"], "external_id": None,
-        "via": {"channel": row["channel"], "source": {"from": {}, "to": {}, "rel": None}},
+        "via": _via(row),
         "created_at": iso(row["created_at"]), "updated_at": iso(updated), "generated_timestamp": updated,
         "type": row["type"], "subject": subject, "raw_subject": subject, "description": description,
-        "priority": row["priority"], "status": row["status"], "recipient": "support@demo.example",
+        "priority": row["priority"], "status": row["status"], "recipient": SUPPORT_ADDRESS,
         "requester_id": row["requester_id"], "submitter_id": row["submitter_id"],
         "assignee_id": row["assignee_id"], "organization_id": None, "group_id": row["group_id"],
         "collaborator_ids": [], "follower_ids": [], "email_cc_ids": [], "forum_topic_id": None,
@@ -46,6 +47,17 @@ def ticket(row: sqlite3.Row, root: str, touched: dict[int, int]) -> dict:
         "ticket_form_id": 360000001, "brand_id": 360000001, "allow_channelback": False,
         "allow_attachments": True, "from_messaging_channel": False, "custom_status_id": None,
     }
+
+
+def _via(row: sqlite3.Row) -> dict:
+    """How the ticket came in: an e-mailed one names its sender (the address Zendesk made the requester
+    from) and the support address; the web form, chat and API leave both empty, as in Zendesk."""
+    keys = row.keys()
+    if row["channel"] != "email" or "requester_email" not in keys or not row["requester_email"]:
+        return {"channel": row["channel"], "source": {"from": {}, "to": {}, "rel": None}}
+    return {"channel": "email", "source": {
+        "from": {"address": row["requester_email"], "name": row["requester_name"]},
+        "to": {"address": SUPPORT_ADDRESS, "name": "Demo Support"}, "rel": None}}
 
 
 def metric(row: sqlite3.Row, root: str, touched: dict[int, int]) -> dict:
@@ -80,7 +92,9 @@ def user(row: sqlite3.Row, root: str) -> dict:
         "email": row["email"], "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
         "time_zone": row["time_zone"], "iana_time_zone": row["iana_time_zone"], "phone": None,
         "shared_phone_number": None, "photo": None, "locale_id": None, "locale": row["locale"],
-        "organization_id": None, "role": row["role"], "verified": True, "external_id": row["external_id"],
+        "organization_id": None, "role": row["role"],
+        "verified": bool(row["any_verified"]) if "any_verified" in row.keys() else True,
+        "external_id": row["external_id"],
         "tags": [], "alias": "", "active": True, "shared": False, "shared_agent": False,
         "last_login_at": iso(row["updated_at"]) if row["role"] != "end-user" else None,
         "two_factor_auth_enabled": None, "signature": "", "details": "", "notes": "",
@@ -92,7 +106,7 @@ def user(row: sqlite3.Row, root: str) -> dict:
 
 
 def identity(row: sqlite3.Row, root: str) -> dict:
-    """A user identity (all identities here are e-mail addresses)."""
+    """A user identity (all identities here are e-mail addresses; see demo.py for which are verified)."""
     return {
         "url": f"{root}/api/v2/users/{row['user_id']}/identities/{row['id']}.json", "id": row["id"],
         "user_id": row["user_id"], "type": row["type"], "value": row["value"],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sandbox import datafile
 
-SCHEMA_VERSION = "zendesk-5"  # bump on any change to the generator: older files are then rebuilt
+SCHEMA_VERSION = "zendesk-6"  # bump on any change to the generator: older files are then rebuilt
 DB_NAME = "zendesk.db"
 TEMP_GLOB = ".zendesk-*-*.db.tmp"  # what temp_path names look like
 
