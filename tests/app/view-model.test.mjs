@@ -76,6 +76,18 @@ test('why it matched is worded and masks emails when asked', () => {
   assert.equal(whyMatched([], t), '');
 });
 
+test('an email trusted only as the ticket sender says it is unverified, in every language', () => {
+  const by = [{ kind: 'email', value: 'wei.zhang@example.cn', basis: 'ticket_sender' },
+    { kind: 'email', value: 'zhang.wei.work@example.com', basis: 'verified' }];
+  assert.equal(whyMatched(by, translator('en')),
+    'Matched by email wei.zhang@example.cn (ticket sender, unverified), email zhang.wei.work@example.com');
+  assert.equal(whyMatched(by, translator('fr')),
+    'Trouvé par l’e-mail wei.zhang@example.cn (expéditeur du ticket, non vérifié), l’e-mail zhang.wei.work@example.com');
+  assert.equal(whyMatched(by, translator('zh-CN')),
+    '匹配依据：电子邮件 wei.zhang@example.cn（工单发件人，未验证）、电子邮件 zhang.wei.work@example.com');
+  assert.equal(whyMatched(by.slice(0, 1), translator('en'), maskEmail), 'Matched by email w•••@e•••.cn (ticket sender, unverified)');
+});
+
 test('zh-CN lists use 、 and no ASCII comma; English and French use ", "', () => {
   const by = [{ kind: 'email', value: 'wei.zhang@example.cn' }, { kind: 'order_id', value: 'ORD-2026-005531' }];
   const zh = whyMatched(by, translator('zh-CN'));

@@ -32,6 +32,9 @@ def test_1002_two_accounts_each_saying_why(open_ticket):
     assert sorted(match_ids(ticket)) == sorted([p.WEI_ID, p.WEI_WORK_ID])
     whys = ticket.testid("lc-match-why").all_text_contents()
     assert any(p.WEI_EMAIL in why for why in whys) and any(p.WEI_WORK_EMAIL in why for why in whys)
+    # Ticket-bound: the address the ticket was e-mailed from is unverified in Zendesk, and says so.
+    assert [why for why in whys if "(ticket sender, unverified)" in why] == \
+        [why for why in whys if p.WEI_EMAIL in why]
 
 
 def test_1003_sponsored_learner_with_a_deadline(open_ticket):

@@ -88,6 +88,8 @@ export const joinList = (items, t) => items.join(t('list.separator'));
 export function whyMatched(matchedBy, t, mask = (v) => v) {
   const parts = (matchedBy || []).map((m) => {
     const value = m.kind === 'email' ? mask(m.value) : m.value;
+    // An address Zendesk never verified, trusted only because the ticket was e-mailed from it: say so.
+    if (m.kind === 'email' && m.basis === 'ticket_sender') return t('why.email_sender', { value });
     return t(`why.${m.kind}`, { value });
   });
   return parts.length ? t('why.prefix', { reasons: joinList(parts, t) }) : '';

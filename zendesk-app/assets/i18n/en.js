@@ -228,6 +228,7 @@ export default {
   'unit.days.one': '{count} day',
   'unit.days.other': '{count} days',
   'why.email': 'email {value}',
+  'why.email_sender': 'email {value} (ticket sender, unverified)',
   'why.external_id': 'external ID {value}',
   'why.learner_id': 'learner ID {value}',
   'why.order_id': 'order {value}',

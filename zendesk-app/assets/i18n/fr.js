@@ -228,6 +228,7 @@ export default {
   'unit.days.one': '{count} jour',
   'unit.days.other': '{count} jours',
   'why.email': 'l’e-mail {value}',
+  'why.email_sender': 'l’e-mail {value} (expéditeur du ticket, non vérifié)',
   'why.external_id': 'l’ID externe {value}',
   'why.learner_id': 'l’ID apprenant {value}',
   'why.order_id': 'la commande {value}',

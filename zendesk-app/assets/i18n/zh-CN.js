@@ -228,6 +228,7 @@ export default {
   'unit.days.one': '{count} 天',
   'unit.days.other': '{count} 天',
   'why.email': '电子邮件 {value}',
+  'why.email_sender': '电子邮件 {value}（工单发件人，未验证）',
   'why.external_id': '外部 ID {value}',
   'why.learner_id': '学员 ID {value}',
   'why.order_id': '订单 {value}',
