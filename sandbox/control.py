@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from sandbox.config import REQUEST_LOG_SIZE
 
 SYSTEMS = ("learners", "enrolments", "courses", "payments", "zendesk")
-KINDS = ("latency", "hang", "error", "reset", "garbage")
+KINDS = ("latency", "hang", "error", "reset", "garbage", "rate_limited")
 MAX_LATENCY_MS = 120_000
 SETTLE_SECONDS = 5.0  # clearing faults waits at most this long for the calls it released to be logged
 LOOPBACK = ("127.0.0.1", "::1", "localhost")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import socket
 import struct
 import time
@@ -25,6 +26,19 @@ def drop_connection(environ: dict) -> None:
             pass  # the client is already gone
     # werkzeug treats a ConnectionError from the app as a dropped connection and writes nothing.
     raise ConnectionAbortedError("sandbox fault: connection dropped")
+
+
+def rate_limited(fault: Fault) -> Response:
+    """HTTP 429 with Retry-After: ceil(ms / 1000) seconds, in the system's own error shape (Zendesk's
+    APIRateLimitExceeded for /api/v2, the internal {"error": {"code", "message"}} otherwise)."""
+    if fault.system == "zendesk":
+        body: dict = {"error": "APIRateLimitExceeded",
+                      "description": "Number of allowed API requests per minute exceeded"}
+    else:
+        body = {"error": {"code": "rate_limited", "message": "too many requests, retry later"}}
+    resp = json_response(body, 429)
+    resp.headers["Retry-After"] = str(math.ceil(fault.ms / 1000))
+    return resp
 
 
 class ControlMiddleware:
@@ -84,6 +98,8 @@ class ControlMiddleware:
                 return None
         if fault.kind == "error":
             return json_response({"error": {"code": "sandbox_fault", "message": "injected HTTP 500"}}, 500)
+        if fault.kind == "rate_limited":
+            return rate_limited(fault)
         if fault.kind == "garbage":
             return Response(b"<html>\x00\xffnot json{{", status=200, mimetype="application/json")
         drop_connection(environ)  # reset, and the end of a hang

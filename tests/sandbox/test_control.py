@@ -64,6 +64,18 @@ def test_garbage_fault_answers_200_with_a_body_that_is_not_json(clean_sandbox, i
         resp.json()
 
 
+@pytest.mark.parametrize(("system", "error"), [
+    ("learners", {"error": {"code": "rate_limited", "message": "too many requests, retry later"}}),
+    ("zendesk", {"error": "APIRateLimitExceeded",
+                 "description": "Number of allowed API requests per minute exceeded"})])
+def test_rate_limited_fault_answers_429_with_retry_after_in_the_systems_shape(system, error, clean_sandbox,
+                                                                              internal):
+    clean_sandbox.fault(system, "rate_limited", ms=2500)
+    resp = call(internal, url_of(clean_sandbox, system))
+    assert resp.status_code == 429 and resp.headers["Retry-After"] == "3"  # whole seconds, rounded up
+    assert resp.json() == error
+
+
 def test_latency_fault_delays_answers_past_a_short_client_timeout(clean_sandbox, internal):
     clean_sandbox.fault("courses", "latency", ms=30_000)
     with pytest.raises(requests.ReadTimeout):
