@@ -76,6 +76,19 @@ class SourceUnavailable(SourceError):
     section_status = "unavailable"
 
 
+class SourceRateLimited(SourceError):
+    """The system answered 429: our share of its request budget is spent for now (Zendesk's is shared
+    with the insights export and other integrations). It is up, so this is never a breaker failure;
+    the section shows "unavailable" (its data cannot be had right now). `retry_after_s` is its
+    Retry-After in seconds, None when absent or unreadable."""
+
+    section_status = "unavailable"
+
+    def __init__(self, system: str, reason: str, *, retry_after_s: float | None = None):
+        super().__init__(system, reason, http_status=429)
+        self.retry_after_s = retry_after_s
+
+
 class SourceBadResponse(SourceError):
     """The system answered, but not with what its contract promises (bad JSON, wrong shape, 4xx)."""
 

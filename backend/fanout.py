@@ -12,7 +12,7 @@ from typing import Any
 from backend.cache import Cache, cache_key
 from backend.clock import iso
 from backend.deadline import Deadline
-from backend.errors import SourceError
+from backend.errors import SourceError, SourceRateLimited
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +37,20 @@ INTERNAL_CREDENTIALS = "LC_INTERNAL_API_TOKEN"
 def log_source_failure(exc: SourceError, what: str) -> None:
     """One line per failed call: system, call, section status and the HTTP status when the system
     answered. A 401 or 403 is a WARNING naming the settings to check: the credentials are the backend's,
-    so every lookup fails alike until they are fixed. Never a body, a token or an identifier."""
+    so every lookup fails alike until they are fixed. A 429 is a WARNING too: the system's request
+    budget is spent (Zendesk's is shared with the insights export and other integrations), and the
+    lookups go without it until its Retry-After. Never a body, a token or an identifier."""
     fields = {"system": exc.system, "http_status": exc.http_status, "section_status": exc.section_status}
     status = "" if exc.http_status is None else f" (HTTP {exc.http_status})"
     if exc.http_status in (401, 403):
         log.warning("source call failed: %s %s -> %s%s: %s refused the backend's credentials, check %s",
                     exc.system, what, exc.section_status, status, exc.system,
                     CREDENTIALS.get(exc.system, INTERNAL_CREDENTIALS), extra=fields)
+    elif isinstance(exc, SourceRateLimited):
+        wait = "no Retry-After" if exc.retry_after_s is None else f"Retry-After {exc.retry_after_s:g} s"
+        log.warning("source call failed: %s %s -> %s%s: %s is rate limiting the backend (%s); "
+                    "its request budget is spent, shared with whatever else uses it", exc.system, what,
+                    exc.section_status, status, exc.system, wait, extra=fields)
     else:
         log.info("source call failed: %s %s -> %s%s", exc.system, what, exc.section_status, status,
                  extra=fields)

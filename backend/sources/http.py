@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -12,7 +14,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_rand
 from urllib3.exceptions import DecodeError, HTTPError, ReadTimeoutError
 
 from backend.deadline import Deadline
-from backend.errors import SourceBadResponse, SourceError, SourceTimeout, SourceUnavailable
+from backend.errors import SourceBadResponse, SourceError, SourceRateLimited, SourceTimeout, SourceUnavailable
 from backend.sources.bounded import BoundedAdapter, call_ends_at
 from backend.sources.breaker import Breaker, CircuitOpen
 from backend.sources.shapes import list_page
@@ -36,8 +38,24 @@ def path_segment(value: str) -> str | None:
     return quote(value, safe="")
 
 
+def retry_after_s(value: str | None) -> float | None:
+    """A Retry-After header in seconds from now: delta-seconds (what Zendesk sends) or an HTTP date;
+    None when absent or unreadable."""
+    value = (value or "").strip()
+    if value.isdecimal():
+        return float(int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
 def _retryable(exc: BaseException) -> bool:
-    # Timeouts, connection failures and 5xx; never a malformed answer, a 4xx, or an open circuit.
+    # Timeouts, connection failures and 5xx; never a malformed answer, a 4xx (429 is get()'s own
+    # business), or an open circuit.
     return isinstance(exc, SourceTimeout | SourceUnavailable) and not isinstance(exc, CircuitOpen)
 
 
@@ -63,7 +81,21 @@ class SourceClient:
         self.breaker = Breaker(system, breaker_failures, breaker_reset_s)
 
     def get(self, path: str, params: dict | None, deadline: Deadline, *, allow_404: bool = False) -> Any:
-        """GET base_url+path as JSON, retried within the deadline; None for a 404 when allow_404."""
+        """GET base_url+path as JSON, retried within the deadline; None for a 404 when allow_404.
+
+        A 429 is asked again once, after its Retry-After, and only when that still leaves an attempt's
+        time before the deadline; otherwise (or at a second 429) SourceRateLimited. Retrying sooner
+        would only spend more of a budget that is already gone."""
+        try:
+            return self._get(path, params, deadline, allow_404)
+        except SourceRateLimited as exc:
+            wait = exc.retry_after_s
+            if wait is None or deadline.remaining() - wait < MIN_ATTEMPT_S:
+                raise
+            time.sleep(wait)
+            return self._get(path, params, deadline, allow_404)
+
+    def _get(self, path: str, params: dict | None, deadline: Deadline, allow_404: bool) -> Any:
         retrying = Retrying(
             stop=stop_after_attempt(self.retries + 1) | self._deadline_stop(deadline),
             wait=wait_random_exponential(multiplier=BACKOFF_BASE_S, max=BACKOFF_MAX_S),  # full jitter
@@ -103,6 +135,10 @@ class SourceClient:
                 raise SourceTimeout(self.system, "deadline reached before the call")
             try:
                 outcome: object = self._request(path, params, remaining, allow_404)
+            except SourceRateLimited:
+                # The system is up and answering; our share of its budget is spent. Counting this
+                # would let a burst of 429s open the breaker and fail every lookup for its reset time.
+                raise
             except SourceError as exc:
                 failures.append(exc)
                 outcome = exc
@@ -128,6 +164,9 @@ class SourceClient:
             raise SourceUnavailable(self.system, type(exc).__name__) from None
         if resp.status_code == 404 and allow_404:
             return None
+        if resp.status_code == 429:
+            raise SourceRateLimited(self.system, "HTTP 429",
+                                    retry_after_s=retry_after_s(resp.headers.get("Retry-After")))
         if resp.status_code >= 500:
             raise SourceUnavailable(self.system, f"HTTP {resp.status_code}", http_status=resp.status_code)
         if resp.status_code != 200:

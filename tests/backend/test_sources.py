@@ -26,7 +26,7 @@ SECTION = {"learners": "learner", "enrolments": "enrolments", "courses": "course
 # exceeds it by far (the sandbox releases held requests when the test clears its faults).
 DEADLINE_MS, CALL_TIMEOUT_MS, SLOW_MS = 2500, 1500, 10_000
 EXPECTED = {"latency": "timeout", "hang": "timeout", "error": "unavailable", "reset": "unavailable",
-            "garbage": "error"}
+            "garbage": "error", "rate_limited": "unavailable"}
 
 
 def wait_in_flight(sandbox, system: str) -> None:
