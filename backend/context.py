@@ -53,7 +53,7 @@ class ContextService:
         deadline = Deadline(fanout_budget_ms(self.settings.deadline_ms))
         now = datetime.now(UTC)
         sections = Sections()
-        identifiers, ticket_bound, failed, email_basis = identify.resolve(
+        identifiers, ticket_bound, failed, email_basis, requester = identify.resolve(
             self.settings, self.zendesk, self.executor, request, agent, deadline)
         if failed:
             sections.failed("learner", failed)  # Zendesk could not say whose ticket: show no one
@@ -74,6 +74,7 @@ class ContextService:
             "suggested_tags": routing.suggested_tags(matches, sections.status["learner"] == "ok"),
             "detected_references": routing.link_references(refs, matches, orders_by_id, sections.status),
             "ticket_bound": ticket_bound,
+            "resolved_requester": requester,
             "manual": request.manual is not None,
             "request_id": request_id or uuid.uuid4().hex,  # the HTTP request's id
         }

@@ -15,14 +15,17 @@ Identifiers = list[tuple[str, str]]
 
 
 class Resolved(NamedTuple):
-    """Whose context: the identifiers, whether Zendesk gave them (ticket-bound), the Zendesk failure
-    status if it could not, and for each ticket-bound email (lower-cased) how Zendesk vouches for it:
-    "verified" (a verified identity) or "ticket_sender" (unverified, but the ticket came from it)."""
+    """Whose context a lookup shows."""
 
-    identifiers: Identifiers
-    ticket_bound: bool
-    failed: str | None = None
+    identifiers: Identifiers  # [(kind, value)] to look up
+    ticket_bound: bool  # they came from the ticket (through Zendesk)
+    failed: str | None = None  # the Zendesk failure status, if Zendesk could not say
+    # For each ticket-bound email (lower-cased), how Zendesk vouches for it: "verified" (a verified
+    # identity) or "ticket_sender" (unverified, but the ticket came from it).
     email_basis: dict[str, str] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
+    # {"ticket_id", "zendesk_user_id"}: the requester the ticket has in Zendesk (its saved state), so the
+    # app can tell it from a requester the agent picked but has not saved yet. None unless ticket-bound.
+    requester: dict | None = None
 
 
 def resolve(settings: Settings, zendesk: ZendeskClient | None, executor: Executor, request: LookupRequest,
@@ -52,7 +55,8 @@ def resolve(settings: Settings, zendesk: ZendeskClient | None, executor: Executo
         sender = (requester.get("ticket_sender") or "").lower()  # absent from entries cached before it
         basis = {email.lower(): "ticket_sender" if email.lower() == sender else "verified"
                  for email in requester["emails"]}
-        return Resolved(unique(ids), True, None, basis)
+        return Resolved(unique(ids), True, None, basis,
+                        {"ticket_id": requester["ticket_id"], "zendesk_user_id": requester["user_id"]})
     ids = [("email", email.strip()) for email in request.emails if email and email.strip()]
     if request.external_id and request.external_id.strip():
         ids.append(("external_id", request.external_id.strip()))

@@ -175,6 +175,15 @@ class ReferenceSchema(Schema):
     checked = fields.Boolean(required=True)
 
 
+class ResolvedRequesterSchema(Schema):
+    """The requester ticket-bound mode looked up: the ticket's as saved in Zendesk."""
+
+    ticket_id = fields.Integer(required=True)
+    zendesk_user_id = fields.Integer(required=True, metadata={
+        "description": "compare with the requester the agent sees (ZAF ticket.requester.id): they differ "
+                       "while a changed requester is not saved yet"})
+
+
 class LookupResponseSchema(Schema):
     """The 200 answer of POST /api/v1/learner-context."""
 
@@ -183,5 +192,8 @@ class LookupResponseSchema(Schema):
     suggested_tags = fields.List(fields.String(), required=True)
     detected_references = fields.List(fields.Nested(ReferenceSchema), required=True)
     ticket_bound = fields.Boolean(required=True)
+    resolved_requester = fields.Nested(ResolvedRequesterSchema, required=True, allow_none=True, metadata={
+        "description": "whose context this is in ticket-bound mode; null for a manual search, without "
+                       "ticket-bound mode, or when Zendesk could not say"})
     manual = fields.Boolean(required=True)
     request_id = fields.String(required=True)

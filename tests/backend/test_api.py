@@ -110,6 +110,28 @@ def test_ticket_bound_mode_ignores_a_tampered_requester(bound_app, clean_sandbox
     assert [m["learner"]["email"] for m in body["matches"]] == [AMELIE]
 
 
+def test_a_ticket_bound_answer_says_whose_requester_it_resolved(bound_app, clean_sandbox):
+    # Ticket 1001 is Amélie's (Zendesk user 2001): the app compares this with the requester it sees.
+    resp = lookup(bound_app, {"requester": {"email": "sam.taylor@example.com"}, "ticket": {"id": 1001}})
+    assert resp.json["resolved_requester"] == {"ticket_id": 1001, "zendesk_user_id": 2001}
+
+
+def test_no_requester_is_resolved_without_ticket_binding_or_for_a_manual_search(free_app, bound_app,
+                                                                                 clean_sandbox):
+    free = lookup(free_app, {"requester": {"email": AMELIE}, "ticket": {"id": 1001}})
+    manual = lookup(bound_app, {"manual_search": {"kind": "email", "value": AMELIE}}, ticket_id=1003)
+    assert free.json["resolved_requester"] is None and manual.json["resolved_requester"] is None
+    assert_contract(free.json)
+    assert_contract(manual.json)
+
+
+def test_when_zendesk_cannot_say_whose_ticket_no_requester_is_resolved(bound_app, clean_sandbox):
+    clean_sandbox.fault("zendesk", "error")
+    resp = lookup(bound_app, {"refresh": True}, ticket_id=1002)
+    assert resp.json["matches"] == [] and resp.json["resolved_requester"] is None
+    assert_contract(resp.json)
+
+
 def test_ticket_bound_mode_needs_no_identifier_in_the_body(bound_app, clean_sandbox):
     resp = lookup(bound_app, {}, ticket_id=1003)
     assert resp.status_code == 200
