@@ -34,11 +34,14 @@ def sandbox(tmp_path_factory) -> Sandbox:
 
 @pytest.fixture
 def clean_sandbox(sandbox: Sandbox) -> Sandbox:
-    """The sandbox with no faults and an empty request log, cleaned again afterwards."""
+    """The sandbox with no faults, an empty request log and its Zendesk tickets as generated, cleaned
+    again afterwards."""
     sandbox.clear_faults()
     sandbox.clear_requests()
+    sandbox.forget_zendesk_edits()
     yield sandbox
     sandbox.clear_faults()
+    sandbox.forget_zendesk_edits()
 
 
 @pytest.fixture

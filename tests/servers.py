@@ -109,6 +109,10 @@ class Sandbox(Server):
     def clear_requests(self) -> None:
         self.session.delete(f"{self.url}/_sandbox/requests", timeout=5).raise_for_status()
 
+    def forget_zendesk_edits(self) -> None:
+        """Tickets saved through the Zendesk API (another requester) are as generated again."""
+        self.session.delete(f"{self.url}/_sandbox/zendesk/edits", timeout=5).raise_for_status()
+
 
 def start_sandbox(*, env: dict[str, str] | None = None, log: Path | None = None) -> Sandbox:
     """Generate the demo data once (shared under var/), then serve it on a free port."""

@@ -48,9 +48,9 @@ def generate(data_dir: Path, seed: int, *, force: bool = False, now: float | Non
 
 def register(app: flask.Flask, data_dir: Path) -> None:
     """Serve data_dir/zendesk.db under /api/v2 and the /_sandbox/zendesk control routes on app."""
-    from sandbox.zendesk import control, export, reports, routes  # importing adds their routes
+    from sandbox.zendesk import control, export, reports, routes, updates  # importing adds their routes
 
-    del export, reports
+    del export, reports, updates
     from sandbox.zendesk.state import State
 
     current = State.create(Path(data_dir) / store.DB_NAME)

@@ -18,9 +18,9 @@ MAX_INT = 2**63 - 1  # SQLite's INTEGER range
 class ApiError(Exception):
     """An error answered in Zendesk's shape: {"error": ..., "description": ...}."""
 
-    def __init__(self, status: int, error: str, description: str):
+    def __init__(self, status: int, error: str, description: str, details: dict | None = None):
         super().__init__(description)
-        self.status, self.error, self.description = status, error, description
+        self.status, self.error, self.description, self.details = status, error, description, details
 
 
 def state() -> State:
@@ -110,7 +110,10 @@ def rate_headers(resp: flask.Response) -> flask.Response:
 
 @api.errorhandler(ApiError)
 def api_error(exc: ApiError) -> tuple[flask.Response, int]:
-    return flask.jsonify({"error": exc.error, "description": exc.description}), exc.status
+    body = {"error": exc.error, "description": exc.description}
+    if exc.details is not None:
+        body["details"] = exc.details  # RecordInvalid: what each field got wrong
+    return flask.jsonify(body), exc.status
 
 
 @api.errorhandler(OverflowError)

@@ -151,3 +151,9 @@ def _known(current: State, ids: list[int]) -> tuple[dict[int, int], list[int]]:
     finally:
         conn.close()
     return known, sorted(set(ids) - set(known))
+
+
+@blueprint.delete("/edits")
+def edits() -> flask.Response:
+    """Forget what was saved through the API (a ticket's requester): every ticket as generated again."""
+    return flask.jsonify({"forgotten": _state().forget_edits()})

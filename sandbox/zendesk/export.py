@@ -75,7 +75,8 @@ def export_tickets() -> flask.Response:
                                 exclude_deleted)
     more = len(rows) > per_page
     rows = rows[:per_page]
-    tickets = [shapes.ticket(r, root(), touched) for r in rows]
+    requesters = state().requesters_snapshot()
+    tickets = [shapes.ticket(r, root(), touched, requesters) for r in rows]
     if rows:
         first = encode_cursor(touched.get(rows[0]["id"], rows[0]["updated_at"]), rows[0]["id"])
         after = encode_cursor(touched.get(rows[-1]["id"], rows[-1]["updated_at"]), rows[-1]["id"])

@@ -36,7 +36,9 @@ def show_ticket(ticket_id: int) -> flask.Response:
                            [ticket_id]).fetchone()
     if row is None:
         raise record_not_found()
-    return flask.jsonify({"ticket": shapes.ticket(row, root(), state().touched_snapshot())})
+    current = state()
+    return flask.jsonify({"ticket": shapes.ticket(row, root(), current.touched_snapshot(),
+                                                  current.requesters_snapshot())})
 
 
 @api.get("/tickets/show_many.json")
@@ -46,8 +48,8 @@ def show_many_tickets() -> flask.Response:
     with db() as conn:
         sql = f"{TICKET_SELECT} WHERE t.id IN ({marks}) AND t.status != 'deleted' ORDER BY t.id"
         rows = conn.execute(sql, ids).fetchall()
-    touched = state().touched_snapshot()
-    tickets = [shapes.ticket(r, root(), touched) for r in rows]
+    touched, requesters = state().touched_snapshot(), state().requesters_snapshot()
+    tickets = [shapes.ticket(r, root(), touched, requesters) for r in rows]
     return flask.jsonify({"tickets": tickets, "next_page": None, "previous_page": None,
                           "count": len(tickets)})
 

@@ -24,8 +24,10 @@ def ticket_text(row: sqlite3.Row) -> tuple[str, str]:
                   row["created_at"])
 
 
-def ticket(row: sqlite3.Row, root: str, touched: dict[int, int]) -> dict:
-    """A Zendesk ticket; `rating_score`/`rating_id` come from the joined ratings row if any."""
+def ticket(row: sqlite3.Row, root: str, touched: dict[int, int],
+           requesters: dict[int, int] | None = None) -> dict:
+    """A Zendesk ticket; `rating_score`/`rating_id` come from the joined ratings row if any;
+    `requesters` holds the requester saved through the API (ticket id -> user id), if any."""
     subject, description = ticket_text(row)
     updated = touched.get(row["id"], row["updated_at"])
     score = row["rating_score"] if "rating_score" in row.keys() else None
@@ -38,7 +40,8 @@ def ticket(row: sqlite3.Row, root: str, touched: dict[int, int]) -> dict:
         "created_at": iso(row["created_at"]), "updated_at": iso(updated), "generated_timestamp": updated,
         "type": row["type"], "subject": subject, "raw_subject": subject, "description": description,
         "priority": row["priority"], "status": row["status"], "recipient": SUPPORT_ADDRESS,
-        "requester_id": row["requester_id"], "submitter_id": row["submitter_id"],
+        "requester_id": (requesters or {}).get(row["id"], row["requester_id"]),
+        "submitter_id": row["submitter_id"],
         "assignee_id": row["assignee_id"], "organization_id": None, "group_id": row["group_id"],
         "collaborator_ids": [], "follower_ids": [], "email_cc_ids": [], "forum_topic_id": None,
         "problem_id": None, "has_incidents": False, "is_public": True, "due_at": None,

@@ -59,6 +59,8 @@ class State:
     # audits added by /_sandbox/zendesk/bulk-update, (ts, id, ticket_id, author_id): all of one update
     # share a second, like the audits of a bulk update or an import in Zendesk.
     audits: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # ticket id -> requester_id saved through PUT /tickets/{id}.json, in memory for the same reason.
+    requesters: dict[int, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     advancer: Advancer | None = None  # when the history moves with the clock
     search_lag_s: int = 0  # a new ticket is searchable this long after its creation (PUT search-lag)
@@ -117,3 +119,23 @@ class State:
     def forget_audits(self) -> None:
         with self.lock:
             self.audits.clear()
+
+    def save_requester(self, ticket_id: int, user_id: int, updated_at: int) -> int:
+        """Give the ticket another requester and mark it updated; returns its new updated_at."""
+        stamp = self.touch([ticket_id], after=updated_at)
+        with self.lock:
+            self.requesters[ticket_id] = user_id
+        return stamp
+
+    def requesters_snapshot(self) -> dict[int, int]:
+        with self.lock:
+            return dict(self.requesters)
+
+    def forget_edits(self) -> list[int]:
+        """Every ticket as generated again: saved requesters and the touches their saves made."""
+        with self.lock:
+            edited = sorted(self.requesters)
+            for ticket_id in edited:
+                self.touched.pop(ticket_id, None)
+            self.requesters.clear()
+            return edited

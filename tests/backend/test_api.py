@@ -8,6 +8,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from backend import create_app
 from backend.logs import JsonFormatter
@@ -123,6 +124,26 @@ def test_no_requester_is_resolved_without_ticket_binding_or_for_a_manual_search(
     assert free.json["resolved_requester"] is None and manual.json["resolved_requester"] is None
     assert_contract(free.json)
     assert_contract(manual.json)
+
+
+def test_refresh_reads_a_requester_saved_meanwhile_the_cache_keeps_the_old_one_until_then(tmp_path,
+                                                                                      clean_sandbox):
+    app = create_app(sandbox_config(tmp_path, clean_sandbox, zendesk_url=clean_sandbox.url,
+                                    zendesk_email="agent@demo.example",
+                                    zendesk_api_token="sandbox-zendesk-token", zendesk_cache_ttl_s=3600))
+    try:
+        assert lookup(app, {}, ticket_id=1001).json["resolved_requester"]["zendesk_user_id"] == 2001
+        saved = requests.put(f"{clean_sandbox.url}/api/v2/tickets/1001.json",
+                             json={"ticket": {"requester_id": 2003}}, timeout=10,
+                             auth=("agent@demo.example/token", "sandbox-zendesk-token"))
+        assert saved.status_code == 200
+        cached = lookup(app, {}, ticket_id=1001).json
+        assert cached["resolved_requester"]["zendesk_user_id"] == 2001  # within LC_ZENDESK_CACHE_TTL_S
+        refreshed = lookup(app, {"refresh": True}, ticket_id=1001).json
+        assert refreshed["resolved_requester"] == {"ticket_id": 1001, "zendesk_user_id": 2003}
+        assert [m["learner"]["email"] for m in refreshed["matches"]] == ["sam.taylor@example.com"]
+    finally:
+        app.extensions["lc"].close()
 
 
 def test_when_zendesk_cannot_say_whose_ticket_no_requester_is_resolved(bound_app, clean_sandbox):
