@@ -104,6 +104,28 @@ def build_blueprint(data_dir: pathlib.Path, cfg: page_config.PageConfig | None =
         except TicketUnavailable as exc:
             return _error(exc.status, "ticket_unavailable", exc.message)
 
+    @bp.get("/_page/users")
+    def user_by_email():
+        email = flask.request.args.get("email", "").strip()
+        if "@" not in email:
+            return _error(400, "bad_request", "give ?email=<an existing user's address>")
+        try:
+            return flask.jsonify({"requester": reader().find_user(email)})
+        except TicketUnavailable as exc:
+            return _error(exc.status, "user_unavailable", exc.message)
+
+    @bp.put("/_page/tickets/<int:ticket_id>")
+    def save_ticket(ticket_id: int):
+        """Submit: the ticket's fields the page can change (its requester) saved through the Zendesk API."""
+        body = flask.request.get_json(silent=True)
+        user_id = body.get("requester_id") if isinstance(body, dict) else None
+        if not isinstance(user_id, int) or isinstance(user_id, bool) or user_id <= 0:
+            return _error(400, "bad_request", 'expected {"requester_id": <user id>}')
+        try:
+            return flask.jsonify(reader().save_requester(ticket_id, user_id))
+        except TicketUnavailable as exc:
+            return _error(exc.status, "ticket_unavailable", exc.message)
+
     @bp.post("/_page/proxy")
     def proxy():
         body = flask.request.get_json(silent=True)

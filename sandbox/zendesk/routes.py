@@ -77,6 +77,21 @@ def me() -> flask.Response:
     return flask.jsonify({"user": user})
 
 
+@api.get("/users/search.json")
+def search_users() -> flask.Response:
+    """Users with an email identity equal to `query` (case-insensitive): the requester picker's lookup.
+    Zendesk also searches names and other fields; the sandbox answers an email address only."""
+    query = flask.request.args.get("query", "").strip()
+    if "@" not in query:
+        raise ApiError(400, "InvalidValue", "the sandbox searches users by email address only")
+    with db() as conn:
+        rows = conn.execute("SELECT * FROM users WHERE id IN (SELECT user_id FROM identities"
+                            " WHERE type = 'email' AND lower(value) = lower(?)) ORDER BY id LIMIT ?",
+                            [query, MAX_SHOW_MANY]).fetchall()
+    users = [shapes.user(r, root()) for r in rows]
+    return flask.jsonify({"users": users, "next_page": None, "previous_page": None, "count": len(users)})
+
+
 @api.get("/users/<int:user_id>/identities.json")
 def user_identities(user_id: int) -> flask.Response:
     with db() as conn:

@@ -53,3 +53,25 @@ def test_the_real_app_is_served_from_the_app_origin(sandbox):
     assert "zaf_sdk" in resp.text and 'data-testid="lc-app"' in resp.text
     boot = requests.get(f"{sandbox.url}/_page/boot", headers=on_page_host(sandbox), timeout=10)
     assert "shared_secret" not in boot.json()["settings"]
+
+
+def test_the_requester_picker_finds_an_existing_user_by_email_in_zaf_shape(clean_sandbox):
+    url, host = f"{clean_sandbox.url}/_page/users", on_page_host(clean_sandbox)
+    resp = requests.get(url, params={"email": p.SAM_EMAIL.upper()}, headers=host, timeout=10)
+    assert resp.status_code == 200
+    requester = resp.json()["requester"]
+    assert (requester["id"], requester["email"]) == (2003, p.SAM_EMAIL)
+    assert requester["externalId"] == p.SAM_EXTERNAL_ID
+    unknown = requests.get(url, params={"email": "no.one@example.com"}, headers=host, timeout=10)
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "user_unavailable"
+
+
+def test_submitting_saves_the_requester_through_the_zendesk_api(clean_sandbox):
+    url, host = f"{clean_sandbox.url}/_page/tickets/1001", on_page_host(clean_sandbox)
+    resp = requests.put(url, json={"requester_id": 2003}, headers=host, timeout=10)
+    assert resp.status_code == 200 and resp.json()["requester"]["email"] == p.SAM_EMAIL
+    assert requests.get(url, headers=host, timeout=10).json()["requester"]["id"] == 2003  # saved
+    assert [r["method"] for r in clean_sandbox.requests_log("zendesk") if r["path"].startswith(
+        "/api/v2/tickets/1001")].count("PUT") == 1
+    refused = requests.put(url, json={"requester_id": 987654321}, headers=host, timeout=10)
+    assert refused.status_code == 422

@@ -61,3 +61,14 @@ def test_an_unknown_ticket_is_not_found_and_a_wrong_token_is_refused(zd):
     wrong = basic(EMAIL, "wrong")
     assert put(zd, 1001, {"ticket": {"requester_id": SAM_USER}}, auth=wrong).status_code == 401
     assert zd.ok("tickets/1001.json")["ticket"]["requester_id"] == AMELIE_USER
+
+
+def test_users_are_found_by_any_of_their_email_addresses(zd):
+    def found(query: str) -> list[int]:
+        return [u["id"] for u in zd.ok("users/search.json", query=query)["users"]]
+
+    assert found("SAM.TAYLOR@example.com") == [SAM_USER]
+    assert found("zhang.wei.work@example.com") == [2002]  # a second identity, not the user's email
+    assert zd.ok("users/search.json", query="no.one@example.com") == {
+        "users": [], "next_page": None, "previous_page": None, "count": 0}
+    assert zd.get("users/search.json", query="Sam").status_code == 400  # names are not searched here

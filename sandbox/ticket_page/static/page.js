@@ -32,7 +32,8 @@ function timeZone(requested) {
 }
 
 const state = {
-  ticket: null, requester: null, tags: [], subdomain: 'demo',
+  // requester: what the ticket shows (and ZAF reports); saved: the requester Zendesk has stored.
+  ticket: null, requester: null, saved: null, tags: [], subdomain: 'demo',
   colorScheme: query.get('theme') === 'dark' ? 'dark' : 'light',
   agent: {
     id: Number(query.get('agent_id') || 9001), name: query.get('agent') || 'Alex Agent',
@@ -69,6 +70,7 @@ function renderTicket() {
   $('requester-name').textContent = requester.name || '';
   $('requester-email').textContent = requester.email || '';
   $('requester-input').value = requester.email || '';
+  $('requester-unsaved').hidden = requester.id === state.saved.id;
   const bubble = el('li', undefined, { 'data-testid': 'page-comment' });
   bubble.append(el('span', requester.name || requester.email || 'Requester', { class: 'author' }),
     document.createTextNode(ticket.description || ''));
@@ -93,6 +95,7 @@ async function loadTicket(id) {
   const data = await fetchJson(`/_page/tickets/${encodeURIComponent(id)}`);
   state.ticket = data.ticket;
   state.requester = data.requester;
+  state.saved = data.requester;
   state.tags = [...(data.ticket.tags || [])];
   $('reply').value = '';
   renderTicket();
@@ -171,15 +174,55 @@ async function main() {
     state.colorScheme = state.colorScheme === 'dark' ? 'light' : 'dark';
     applyTheme(host);
   });
-  $('requester-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    const email = $('requester-input').value.trim();
-    if (!email || email === state.requester.email) return;
-    state.requester = { ...state.requester, email, identities: [{ type: 'email', value: email, primary: true }] };
-    renderTicket();
-    host.trigger('ticket.requester.email.changed', email);
-  });
-  $('reply-form').addEventListener('submit', (e) => { e.preventDefault(); ui.notify('Not sent: this is a local sandbox.'); });
+  $('requester-form').addEventListener('submit', (e) => { e.preventDefault(); changeRequester(host); });
+  $('reply-form').addEventListener('submit', (e) => { e.preventDefault(); submitTicket(host); });
+}
+
+// Zendesk's requester field: another existing user, shown (and reported over ZAF) at once, saved
+// only when the ticket is submitted.
+async function changeRequester(host) {
+  const email = $('requester-input').value.trim();
+  if (!email || email.toLowerCase() === String(state.requester.email || '').toLowerCase()) return;
+  let found;
+  try {
+    found = (await fetchJson(`/_page/users?email=${encodeURIComponent(email)}`)).requester;
+  } catch (err) {
+    showError(`Requester ${email}: ${err.message}`);
+    return;
+  }
+  showError('');
+  const before = state.requester;
+  state.requester = found;
+  renderTicket();
+  if (before.id !== found.id) host.trigger('ticket.requester.id.changed', found.id);
+  if (before.email !== found.email) host.trigger('ticket.requester.email.changed', found.email);
+}
+
+// Submit: save what changed through the Zendesk API, then tell the app as Zendesk does
+// (ticket.submit.start, then .done or .fail, then .always). The reply itself is never sent.
+async function submitTicket(host) {
+  host.trigger('ticket.submit.start');
+  try {
+    if (state.requester.id !== state.saved.id) {
+      const data = await fetchJson(`/_page/tickets/${encodeURIComponent(state.ticket.id)}`, {
+        method: 'PUT', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ requester_id: state.requester.id }),
+      });
+      state.ticket = { ...state.ticket, updated_at: data.ticket.updated_at };
+      state.requester = data.requester;
+      state.saved = data.requester;
+      renderTicket();
+    }
+  } catch (err) {
+    showError(`Ticket ${state.ticket.id} was not saved: ${err.message}`);
+    host.trigger('ticket.submit.fail');
+    host.trigger('ticket.submit.always');
+    return;
+  }
+  showError('');
+  ui.notify('Saved. The reply is not sent: this is a local sandbox.');
+  host.trigger('ticket.submit.done');
+  host.trigger('ticket.submit.always');
 }
 
 main().catch((err) => showError(`The page could not start: ${err.message}`));
