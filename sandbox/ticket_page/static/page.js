@@ -33,7 +33,7 @@ function timeZone(requested) {
 
 const state = {
   // requester: what the ticket shows (and ZAF reports); saved: the requester Zendesk has stored.
-  ticket: null, requester: null, saved: null, tags: [], subdomain: 'demo',
+  ticket: null, requester: null, saved: null, author: null, tags: [], subdomain: 'demo',
   colorScheme: query.get('theme') === 'dark' ? 'dark' : 'light',
   agent: {
     id: Number(query.get('agent_id') || 9001), name: query.get('agent') || 'Alex Agent',
@@ -72,7 +72,9 @@ function renderTicket() {
   $('requester-input').value = requester.email || '';
   $('requester-unsaved').hidden = requester.id === state.saved.id;
   const bubble = el('li', undefined, { 'data-testid': 'page-comment' });
-  bubble.append(el('span', requester.name || requester.email || 'Requester', { class: 'author' }),
+  // The description was written by whoever requested the ticket when it was loaded, not by a new pick.
+  const author = state.author || requester;
+  bubble.append(el('span', author.name || author.email || 'Requester', { class: 'author' }),
     document.createTextNode(ticket.description || ''));
   $('comments').replaceChildren(bubble);
   $('ticket-picker').value = String(ticket.id);
@@ -96,6 +98,7 @@ async function loadTicket(id) {
   state.ticket = data.ticket;
   state.requester = data.requester;
   state.saved = data.requester;
+  state.author = data.requester;
   state.tags = [...(data.ticket.tags || [])];
   $('reply').value = '';
   renderTicket();
