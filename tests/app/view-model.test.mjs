@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadAll, translator } from '../../zendesk-app/assets/i18n.js';
 import {
-  adminLink, enrolmentsInOrder, flagLines, flagText, issuesFor, joinList, listView, sectionIssues, stateOf,
-  subscriptionKeys, tagsToAdd, whyMatched,
+  aboutAnotherRequester, adminLink, enrolmentsInOrder, flagLines, flagText, issuesFor, joinList, listView,
+  sectionIssues, stateOf, subscriptionKeys, tagsToAdd, whyMatched,
 } from '../../zendesk-app/assets/view-model.js';
 import { maskEmail, maskName, relativeTime } from '../../zendesk-app/assets/format.js';
 
@@ -19,6 +19,21 @@ test('the state follows matches and section health', () => {
   assert.equal(stateOf({ matches: [{}], sections: sections({ payments: { status: 'timeout', as_of: null } }) }), 'partial');
   // A learner system that failed is never reported as "not found".
   assert.equal(stateOf({ matches: [], sections: sections({ learner: { status: 'unavailable', as_of: null } }) }), 'partial');
+});
+
+test('an answer about the saved requester is about another one while the ticket shows a new, unsaved requester', () => {
+  const saved = { resolved_requester: { ticket_id: 1001, zendesk_user_id: 2001 } };
+  assert.equal(aboutAnotherRequester(saved, { id: 2001, email: 'amelie.durand@example.fr' }), false);
+  assert.equal(aboutAnotherRequester(saved, { id: '2001' }), false); // ZAF may hand ids over as strings
+  assert.equal(aboutAnotherRequester(saved, { id: 2003, email: 'sam.taylor@example.com' }), true);
+  // Without a requester id from ZAF the answer cannot be shown to be the ticket's requester's.
+  assert.equal(aboutAnotherRequester(saved, {}), true);
+  assert.equal(aboutAnotherRequester(saved, undefined), true);
+});
+
+test('answers that resolved no requester (manual search, no ticket binding, older backend) are never held back', () => {
+  assert.equal(aboutAnotherRequester({ resolved_requester: null }, { id: 2003 }), false);
+  assert.equal(aboutAnotherRequester({}, { id: 2003 }), false);
 });
 
 test('partial sections are listed in a fixed order and grouped for display', () => {

@@ -8,7 +8,7 @@ import { searchSuggestions, normaliseManualSearch } from './references.js';
 import { readSettings } from './settings.js';
 import { buildSummary, summaryLocale } from './summary.js';
 import { copyText, resizer, setScheme, watchScheme } from './platform.js';
-import { joinList } from './view-model.js';
+import { aboutAnotherRequester, joinList } from './view-model.js';
 import { page } from './views/page.js';
 
 const GUARD_MS = 15000; // never spin forever, whatever the proxy does
@@ -142,7 +142,9 @@ async function lookup({ refresh = false }) {
     clearTimeout(timer);
   }
   if (seq !== s.seq) return;
-  if (result.kind === 'ok') s.view = { phase: 'ready', data: result.data };
+  if (result.kind === 'ok' && aboutAnotherRequester(result.data, s.ticket.requester)) {
+    s.view = { phase: 'requester-unsaved' }; // the answer is the saved requester's: drop it unseen
+  } else if (result.kind === 'ok') s.view = { phase: 'ready', data: result.data };
   else s.view = { phase: result.kind === 'unauthorized' ? 'unauthorized' : 'error', error: result };
   render();
 }
@@ -204,16 +206,29 @@ async function start() {
     lookup({});
   });
   client.on('app.activated', redrawClock);
-  const requery = () => {
-    // The answer in flight, or shown, is about the old requester: retire it now, not after the debounce.
+  let pending = null; // the look-up waiting out the debounce: {refresh}
+  const requery = (refresh) => {
+    // The answer in flight, or shown, may be about the old requester: retire it now, not after the debounce.
     s.seq += 1;
     s.view = { phase: 'loading' };
     render();
+    pending = { refresh: Boolean(pending && pending.refresh) || refresh };
     clearTimeout(requery.timer);
-    requery.timer = setTimeout(async () => { forget(); await loadTicket(); lookup({}); }, 300);
+    requery.timer = setTimeout(async () => {
+      const fresh = pending.refresh;
+      pending = null;
+      const before = s.ticket.requester && s.ticket.requester.id;
+      await loadTicket();
+      if (!fresh || s.ticket.requester.id !== before) forget();
+      lookup({ refresh: fresh });
+    }, 300);
   };
-  client.on('ticket.requester.email.changed', requery);
-  client.on('ticket.requester.id.changed', requery);
+  client.on('ticket.requester.email.changed', () => requery(false));
+  client.on('ticket.requester.id.changed', () => requery(false));
+  // Saved (by this agent, or updated by someone else): Zendesk now has the requester the ticket shows,
+  // while the backend may still hold the one it read before (LC_ZENDESK_CACHE_TTL_S): ask afresh.
+  client.on('ticket.submit.done', () => requery(true));
+  client.on('ticket.updated', () => requery(true));
 }
 
 /** Redraw a shown answer so relative times and the learner's local time follow the clock; never

@@ -10,6 +10,19 @@ export function stateOf(data) {
   return data.matches.length ? 'matched' : 'not-found';
 }
 
+/**
+ * True when a ticket-bound answer is about another requester than the one the ticket shows: the agent
+ * picked a new requester and has not saved the ticket, so the backend (which reads the saved ticket)
+ * answered for the previous one. Such an answer must never be shown as the new requester's. A ticket
+ * whose requester id ZAF does not report cannot be told apart, so it counts as another too.
+ */
+export function aboutAnotherRequester(data, requester) {
+  const resolved = data && data.resolved_requester;
+  if (!resolved) return false; // manual search, or the identifiers the app itself sent
+  const shown = requester && requester.id;
+  return shown === undefined || shown === null || String(shown) !== String(resolved.zendesk_user_id);
+}
+
 /** Sections whose status is not ok, in a fixed order: [{section, status, as_of}]. */
 export function sectionIssues(sections) {
   const out = [];

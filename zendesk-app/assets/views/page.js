@@ -4,7 +4,7 @@ import { sectionIssues, stateOf, tagsToAdd } from '../view-model.js';
 import { matchCard } from './match.js';
 import { banner, confirmation } from './parts.js';
 import { references } from './sections.js';
-import { errorState, loading, manualForm, notConfigured, notFound, unauthorized } from './states.js';
+import { errorState, loading, manualForm, notConfigured, notFound, requesterUnsaved, unauthorized } from './states.js';
 
 function toolbar(ui, data) {
   const { t } = ui;
@@ -56,6 +56,7 @@ export function page(ui, view) {
     case 'not-configured': return { state: view.phase, nodes: [notConfigured(ui, view.problems)] };
     case 'unauthorized': return { state: view.phase, nodes: [unauthorized(ui, view.error)] };
     case 'error': return { state: view.phase, nodes: [ui.manual ? manualBadge(ui) : null, errorState(ui, view.error)] };
+    case 'requester-unsaved': return { state: view.phase, nodes: [requesterUnsaved(ui)] };
     case 'ready': return { state: stateOf(view.data), nodes: ready(ui, view.data) };
     default: return { state: 'loading', nodes: [loading(ui)] };
   }

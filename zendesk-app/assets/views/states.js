@@ -1,4 +1,5 @@
-// The whole-panel states: loading, not found + manual search, error, not configured, unauthorized.
+// The whole-panel states: loading, not found + manual search, error, not configured, unauthorized,
+// requester changed but not saved.
 import { h } from '../dom.js';
 
 /** Skeleton shown while the backend answers. */
@@ -99,4 +100,13 @@ export function unauthorized(ui, error) {
     h('ul', { class: 'small' }, h('li', {}, t('unauthorized.check_secret')), h('li', {}, t('unauthorized.check_issuer'))),
     h('button', { type: 'button', class: 'btn', testid: 'lc-error-retry', 'data-key': 'auth-retry',
       on: { click: () => ui.act.refresh() } }, t('action.retry')));
+}
+
+/** The agent picked another requester and has not saved the ticket: nothing about either learner, and
+ * no action that could put the previous requester's data into a reply to the new one. */
+export function requesterUnsaved(ui) {
+  const { t } = ui;
+  return h('div', { testid: 'lc-requester-unsaved', class: 'card' },
+    h('h2', {}, t('requester.unsaved_title')),
+    h('p', {}, t('requester.unsaved_body')));
 }
