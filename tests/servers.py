@@ -109,9 +109,11 @@ class Sandbox(Server):
     def clear_requests(self) -> None:
         self.session.delete(f"{self.url}/_sandbox/requests", timeout=5).raise_for_status()
 
-    def forget_zendesk_edits(self) -> None:
-        """Tickets saved through the Zendesk API (another requester) are as generated again."""
-        self.session.delete(f"{self.url}/_sandbox/zendesk/edits", timeout=5).raise_for_status()
+    def forget_zendesk_edits(self) -> list[int]:
+        """Tickets saved through the Zendesk API (another requester) are as generated again: their ids."""
+        resp = self.session.delete(f"{self.url}/_sandbox/zendesk/edits", timeout=5)
+        resp.raise_for_status()
+        return resp.json()["forgotten"]
 
 
 def start_sandbox(*, env: dict[str, str] | None = None, log: Path | None = None) -> Sandbox:
