@@ -1,6 +1,7 @@
 // The local Zendesk ticket page: renders a ticket and hosts the sidebar app over ZAF (zaf_host.js).
 import { ZafHost } from './zaf_host.js';
 import { makeApi } from './zaf_api.js';
+import { ticketEdits } from './ticket_edit.js';
 
 const query = new URLSearchParams(location.search);
 const $ = (id) => document.getElementById(id);
@@ -177,55 +178,9 @@ async function main() {
     state.colorScheme = state.colorScheme === 'dark' ? 'light' : 'dark';
     applyTheme(host);
   });
-  $('requester-form').addEventListener('submit', (e) => { e.preventDefault(); changeRequester(host); });
-  $('reply-form').addEventListener('submit', (e) => { e.preventDefault(); submitTicket(host); });
-}
-
-// Zendesk's requester field: another existing user, shown (and reported over ZAF) at once, saved
-// only when the ticket is submitted.
-async function changeRequester(host) {
-  const email = $('requester-input').value.trim();
-  if (!email || email.toLowerCase() === String(state.requester.email || '').toLowerCase()) return;
-  let found;
-  try {
-    found = (await fetchJson(`/_page/users?email=${encodeURIComponent(email)}`)).requester;
-  } catch (err) {
-    showError(`Requester ${email}: ${err.message}`);
-    return;
-  }
-  showError('');
-  const before = state.requester;
-  state.requester = found;
-  renderTicket();
-  if (before.id !== found.id) host.trigger('ticket.requester.id.changed', found.id);
-  if (before.email !== found.email) host.trigger('ticket.requester.email.changed', found.email);
-}
-
-// Submit: save what changed through the Zendesk API, then tell the app as Zendesk does
-// (ticket.submit.start, then .done or .fail, then .always). The reply itself is never sent.
-async function submitTicket(host) {
-  host.trigger('ticket.submit.start');
-  try {
-    if (state.requester.id !== state.saved.id) {
-      const data = await fetchJson(`/_page/tickets/${encodeURIComponent(state.ticket.id)}`, {
-        method: 'PUT', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ requester_id: state.requester.id }),
-      });
-      state.ticket = { ...state.ticket, updated_at: data.ticket.updated_at };
-      state.requester = data.requester;
-      state.saved = data.requester;
-      renderTicket();
-    }
-  } catch (err) {
-    showError(`Ticket ${state.ticket.id} was not saved: ${err.message}`);
-    host.trigger('ticket.submit.fail');
-    host.trigger('ticket.submit.always');
-    return;
-  }
-  showError('');
-  ui.notify('Saved. The reply is not sent: this is a local sandbox.');
-  host.trigger('ticket.submit.done');
-  host.trigger('ticket.submit.always');
+  const edits = ticketEdits({ state, host, fetchJson, render: renderTicket, showError, notify: ui.notify });
+  $('requester-form').addEventListener('submit', (e) => { e.preventDefault(); edits.changeRequester($('requester-input').value); });
+  $('reply-form').addEventListener('submit', (e) => { e.preventDefault(); edits.submit(); });
 }
 
 main().catch((err) => showError(`The page could not start: ${err.message}`));
