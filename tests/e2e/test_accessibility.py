@@ -180,3 +180,41 @@ def test_the_manual_search_fields_have_borders_of_3_to_1(open_ticket, theme):
         for neighbour in (outside, layered([*colours["layers"], colours["inside"]])):
             ratio = contrast(border, neighbour)
             assert ratio >= 3, f"{testid}: border {colours['border']} is {ratio:.2f}:1 against {neighbour}"
+
+
+def test_each_progress_bar_is_named_by_its_course(open_ticket):
+    ticket = open_ticket(1001)
+    ticket.wait_state("matched")
+    rows = ticket.testid("lc-enrolment")
+    expect(rows.first).to_be_visible()
+    names = []
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        title = row.locator(".row-head strong, strong").first.inner_text().strip()
+        bar = row.get_by_role("progressbar")
+        expect(bar).to_have_accessible_name(f"Progress in {title}")
+        names.append(title)
+    assert len(names) > 1 and len(set(names)) == len(names)  # several bars, each its own name
+
+
+def test_a_failed_section_is_announced_once_by_the_panel_not_again_by_its_banners(open_ticket, clean_sandbox):
+    ticket = open_ticket(1002)  # two accounts: a payments banner in each card
+    ticket.wait_state("matched")
+    clean_sandbox.fault("payments", "error")
+    ticket.testid("lc-action-refresh").click()
+    ticket.wait_state("partial")
+    expect(ticket.app.locator("[data-testid=lc-section-status][data-section=payments]")).to_have_count(2)
+    expect(ticket.testid("lc-status")).to_have_text("Learner context loaded; some systems did not answer.")
+    # The banners are not live regions of their own, which would say the same thing twice more.
+    assert ticket.app.locator("#app [role=status], #app [role=alert], #app [aria-live]").count() == 0
+
+
+def test_no_account_because_the_learner_system_failed_is_announced_as_such_not_as_loaded(open_ticket,
+                                                                                          clean_sandbox):
+    ticket = open_ticket(1001)
+    ticket.wait_state("matched")
+    clean_sandbox.fault("learners", "error")
+    ticket.testid("lc-action-refresh").click()  # past the backend's cache, to the failing system
+    ticket.wait_state("partial")
+    expect(ticket.testid("lc-match")).to_have_count(0)
+    expect(ticket.testid("lc-status")).to_have_text(re.compile("^The learner system did not answer"))

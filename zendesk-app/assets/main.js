@@ -108,15 +108,15 @@ function render() {
     render();
     return;
   }
-  const { state, nodes } = drawn;
+  const { state, nodes, spoken = state } = drawn;
   root.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
   root.dataset.state = state;
   const again = focusKey && root.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
   if (again) again.focus();
   s.focusKey = state === 'loading' && !again ? focusKey : null;
   results.place(); // after focus is back: beside the very control the agent used
-  if (state !== s.lastState) say(live, s.t(`announce.${state}`));
-  s.lastState = state;
+  if (spoken !== s.lastState) say(live, s.t(`announce.${spoken}`));
+  s.lastState = spoken;
   resizer.now();
 }
 

@@ -57,7 +57,12 @@ export function page(ui, view) {
     case 'unauthorized': return { state: view.phase, nodes: [unauthorized(ui, view.error)] };
     case 'error': return { state: view.phase, nodes: [ui.manual ? manualBadge(ui) : null, errorState(ui, view.error)] };
     case 'requester-unsaved': return { state: view.phase, nodes: [requesterUnsaved(ui)] };
-    case 'ready': return { state: stateOf(view.data), nodes: ready(ui, view.data) };
+    case 'ready': {
+      const data = view.data;
+      // No one to show because the learner system failed is not "loaded": say what happened.
+      const learnerFailed = !data.matches.length && sectionIssues(data.sections).some((i) => i.section === 'learner');
+      return { state: stateOf(data), nodes: ready(ui, data), spoken: learnerFailed ? 'learner-failed' : undefined };
+    }
     default: return { state: 'loading', nodes: [loading(ui)] };
   }
 }

@@ -18,7 +18,9 @@ export function banner(ui, issue) {
     ? t('partial.as_of', { time: formatDateTime(issue.as_of, ui.locale, ui.agentZone) })
     : t('partial.no_data');
   return h('div', {
-    class: 'banner warning', role: 'status', testid: 'lc-section-status',
+    // No role=status: the panel's one live region already says that some systems did not answer;
+    // a region per banner made a screen reader say it again for every failed section.
+    class: 'banner warning', testid: 'lc-section-status',
     dataset: { section: issue.section, status: issue.status },
   },
   // Two sentences: a space between them in English and French, none after Chinese "。".

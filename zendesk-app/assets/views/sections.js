@@ -42,7 +42,9 @@ function enrolmentRow(ui, e, learnerZone, soon) {
     h('div', { class: 'progress-line' },
       h('div', {
         class: 'progress', role: 'progressbar', testid: 'lc-progress', 'aria-valuemin': '0',
-        'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-label': t('enrolment.progress'),
+        'aria-valuemax': '100', 'aria-valuenow': String(pct),
+        // Named by its course: a list of bars all called "Progress" tells a screen reader user nothing.
+        'aria-label': t('enrolment.progress_in', { course: course.title || course.id || e.id }),
       }, h('span', { class: 'progress-fill', style: { width: `${pct}%` } })),
       h('span', { class: 'small' }, formatPercent(pct, locale))),
     deadline(ui, e.next_deadline, learnerZone, soon),
