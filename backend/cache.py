@@ -13,7 +13,8 @@ MEMORY_MAXSIZE = 20_000
 
 @functools.lru_cache(maxsize=8192)  # a warm lookup derives the same dozen keys every time
 def cache_key(*parts: str) -> str:
-    """A fixed-length key: the query may hold emails, which must not sit in plain text in Redis."""
+    """A fixed-length key, so no email sits in a key name (in Redis' key listings and slow logs). Not a
+    secret: an unkeyed hash of a known email is easy to find, and the values hold learners' records."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
