@@ -269,3 +269,18 @@ test('only tags not yet on the ticket are added', () => {
   assert.deepEqual(tagsToAdd(['lc_paid', 'lc_lang_fr'], ['lc_paid', 'vip']), ['lc_lang_fr']);
   assert.deepEqual(tagsToAdd(undefined, []), []);
 });
+
+test('a deadline count that fills the whole capped list is a floor: "at least", since more were not sent', () => {
+  const base = {
+    flags: [deadlineFlag('E-1', 'Quiz 1', '2026-11-25T12:00:00Z'), deadlineFlag('E-2', 'Quiz 2', '2026-11-26T12:00:00Z')],
+    enrolments: [{ id: 'E-1', course: { title: 'A' } }, { id: 'E-2', course: { title: 'B' } }],
+  };
+  const at = (match, locale = 'en') => flagLines(match, translator(locale), { locale, agentZone: 'UTC', now: NOW })[0].detail;
+  assert.match(at({ ...base, enrolments_total: 300 }), /^At least 2 deadlines within 3 days\. Next: Quiz 1/);
+  assert.match(at({ ...base, enrolments_total: 300 }, 'fr'), /^Au moins 2 échéances/);
+  assert.match(at({ ...base, enrolments_total: 300 }, 'zh-CN'), /至少有 2 个截止日期/);
+  assert.match(at({ ...base, enrolments_total: 2 }), /^2 deadlines within/); // every enrolment was sent
+  // Enrolments without a deadline soon were sent too: every one with a deadline soon came before them.
+  const more = { ...base, enrolments: [...base.enrolments, { id: 'E-3', course: { title: 'C' } }], enrolments_total: 300 };
+  assert.match(at(more), /^2 deadlines within/);
+});

@@ -176,7 +176,11 @@ export function flagLines(match, t, { locale, agentZone, now = new Date(), mask 
       const one = flagText(next, t, { ...opts, course });
       // A window that holds them all, in whole days rounded up: "within 7 days".
       const days = Math.max(1, Math.ceil((dueTime(soon[soon.length - 1]) - new Date(now).getTime()) / 86400000));
-      const detail = Number.isFinite(days) ? t.plural('flag.deadline_soon.group', soon.length, {
+      // Every enrolment sent has one, and more were not sent: the count is a floor, not a total.
+      const sent = (match.enrolments || []).length;
+      const floor = soon.length >= sent && Number(match.enrolments_total) > sent;
+      const group = floor ? 'flag.deadline_soon.group_at_least' : 'flag.deadline_soon.group';
+      const detail = Number.isFinite(days) ? t.plural(group, soon.length, {
         days: t.plural('unit.days', days), next: one.detail || course || (next.params || {}).course_id || '',
       }) : one.detail;
       out.push({ code: flag.code, count: soon.length, title: t('flag.deadline_soon.several'), detail, severity: one.severity, enrolmentId: about(next) });

@@ -84,6 +84,8 @@ export default {
   'flag.deadline_soon.detail': '{title} ({course}), due {when}: {due_at}.',
   'flag.deadline_soon.group.one': '{count} deadline within {days}. Next: {next}',
   'flag.deadline_soon.group.other': '{count} deadlines within {days}. Next: {next}',
+  'flag.deadline_soon.group_at_least.one': 'At least {count} deadline within {days}. Next: {next}',
+  'flag.deadline_soon.group_at_least.other': 'At least {count} deadlines within {days}. Next: {next}',
   'flag.deadline_soon.several': 'Deadlines soon',
   'flag.enterprise_sponsored': 'Sponsored by an organisation',
   'flag.enterprise_sponsored.detail': 'Paid by {sponsor_name}.',

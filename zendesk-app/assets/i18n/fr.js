@@ -84,6 +84,8 @@ export default {
   'flag.deadline_soon.detail': '{title} ({course}), échéance {when} : {due_at}.',
   'flag.deadline_soon.group.one': '{count} échéance d’ici {days}. Prochaine : {next}',
   'flag.deadline_soon.group.other': '{count} échéances d’ici {days}. Prochaine : {next}',
+  'flag.deadline_soon.group_at_least.one': 'Au moins {count} échéance d’ici {days}. Prochaine : {next}',
+  'flag.deadline_soon.group_at_least.other': 'Au moins {count} échéances d’ici {days}. Prochaine : {next}',
   'flag.deadline_soon.several': 'Échéances proches',
   'flag.enterprise_sponsored': 'Financé par une organisation',
   'flag.enterprise_sponsored.detail': 'Payé par {sponsor_name}.',

@@ -84,6 +84,8 @@ export default {
   'flag.deadline_soon.detail': '{title}（{course}），{when}截止：{due_at}。',
   'flag.deadline_soon.group.one': '{days}内有 {count} 个截止日期。最近：{next}',
   'flag.deadline_soon.group.other': '{days}内有 {count} 个截止日期。最近：{next}',
+  'flag.deadline_soon.group_at_least.one': '{days}内至少有 {count} 个截止日期。最近：{next}',
+  'flag.deadline_soon.group_at_least.other': '{days}内至少有 {count} 个截止日期。最近：{next}',
   'flag.deadline_soon.several': '多个截止日期临近',
   'flag.enterprise_sponsored': '由机构赞助',
   'flag.enterprise_sponsored.detail': '由 {sponsor_name} 付款。',
