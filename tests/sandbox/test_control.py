@@ -205,12 +205,17 @@ def test_request_log_records_each_call_with_system_status_and_interval(clean_san
 
 
 def test_request_log_shows_concurrent_calls_overlapping(clean_sandbox, internal):
-    clean_sandbox.fault("learners", "latency", ms=400, times=2)
+    # Both calls are held at once, then released: however late a loaded machine starts the second
+    # thread, the first is still being served when it arrives (a 400 ms delay once was not enough).
+    clean_sandbox.fault("learners", "latency", ms=20_000, times=2)
     threads = [
-        threading.Thread(target=call, args=(internal, url_of(clean_sandbox, "learners"))) for _ in range(2)
+        threading.Thread(target=call, args=(internal, url_of(clean_sandbox, "learners"), 30))
+        for _ in range(2)
     ]
     for thread in threads:
         thread.start()
+    _wait_for_hanging(clean_sandbox, "learners", 2)
+    clean_sandbox.clear_faults()
     for thread in threads:
         thread.join(timeout=30)
     first, second = sorted(clean_sandbox.requests_log("learners"), key=lambda e: e["started"])
