@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadAll } from '../../zendesk-app/assets/i18n.js';
-import { buildSummary, summaryLocale } from '../../zendesk-app/assets/summary.js';
+import { buildSummary, missingFromSummary, summaryLocale } from '../../zendesk-app/assets/summary.js';
 
 await loadAll();
 
@@ -68,6 +68,27 @@ test('long histories are cut to five lines per list to keep the reply readable',
 test('an account with nothing yet still gets a sentence', () => {
   const text = buildSummary({ learner: { id: 'L-0000001' }, enrolments: [], payments: [], subscriptions: [] }, { locale: 'en' });
   assert.equal(text, 'Here is what we see on your account (L-0000001):\n- no enrolments or orders yet.\n');
+});
+
+test('a section that did not load is left out of the summary, never written as "none"', () => {
+  const down = buildSummary({ learner: { id: 'L-0000001' }, enrolments: [], payments: [], subscriptions: [] },
+    { locale: 'en', failed: ['enrolments', 'payments'] });
+  assert.equal(down, 'Here is what we see on your account (L-0000001):\n');
+  assert.doesNotMatch(down, /no enrolments|no .*orders/);
+  const noPayments = flat(buildSummary(match('en', 'UTC'), { locale: 'en', now: NOW, failed: ['payments', 'courses'] }));
+  assert.match(noPayments, /Data Science 101/);
+  assert.doesNotMatch(noPayments, /ORD-|subscription|no enrolments or orders/);
+  for (const locale of ['fr', 'zh-CN']) {
+    const text = buildSummary({ learner: { id: 'L-1' }, enrolments: [], payments: [] }, { locale, failed: ['enrolments', 'payments'] });
+    assert.equal(text.split('\n').filter(Boolean).length, 1, locale); // the opening line only
+  }
+});
+
+test('what the summary would miss: the failed sections it is made of', () => {
+  assert.deepEqual(missingFromSummary(['learner', 'payments', 'courses']), ['payments']);
+  assert.deepEqual(missingFromSummary(['payments', 'enrolments']), ['enrolments', 'payments']);
+  assert.deepEqual(missingFromSummary(['payments'], false), []); // payments hidden by the admin anyway
+  assert.deepEqual(missingFromSummary(undefined), []);
 });
 
 // Every field the backend's schema lets be null, null (backend/response_schema.py).

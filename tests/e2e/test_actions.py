@@ -115,3 +115,32 @@ def test_a_manual_results_tags_go_onto_the_ticket_only_once_the_agent_confirms(o
     ticket.testid("lc-confirm-yes").click()
     expect(tags).not_to_have_count(len(before))
     assert any(t.startswith("lc_") for t in tags.all_text_contents() if t not in before)
+
+
+def test_a_reply_summary_while_payments_are_down_asks_first_and_never_says_there_are_no_orders(open_ticket,
+                                                                                                clean_sandbox):
+    ticket = open_ticket(1001)
+    ticket.wait_state("matched")
+    clean_sandbox.fault("payments", "error")
+    ticket.testid("lc-action-refresh").click()
+    ticket.wait_state("partial")
+    reply = ticket.page.get_by_test_id("page-reply")
+    ticket.testid("lc-action-insert").click()
+    expect(ticket.testid("lc-confirm")).to_contain_text("did not load (Payments)")
+    expect(reply).to_have_value("")
+    ticket.testid("lc-confirm-yes").click()
+    expect(reply).to_have_value(re.compile(re.escape(p.AMELIE_ID)))
+    text = reply.input_value()  # in Amélie's French
+    assert "Introduction to Machine Learning" in text  # what did load
+    assert "ORD-" not in text and "aucune" not in text, text  # no orders, and no "none"
+
+
+def test_with_enrolments_and_payments_both_down_there_is_no_summary_to_insert(open_ticket, clean_sandbox):
+    ticket = open_ticket(1001)
+    ticket.wait_state("matched")
+    clean_sandbox.fault("payments", "error")
+    clean_sandbox.fault("enrolments", "error")
+    ticket.testid("lc-action-refresh").click()
+    ticket.wait_state("partial")
+    expect(ticket.testid("lc-match")).to_be_visible()
+    expect(ticket.testid("lc-action-insert")).to_have_count(0)

@@ -8,7 +8,7 @@ import { searchSuggestions, normaliseManualSearch } from './references.js';
 import { readSettings } from './settings.js';
 import { buildSummary, summaryLocale } from './summary.js';
 import { copyText, resizer, setScheme, watchScheme } from './platform.js';
-import { aboutAnotherRequester, joinList } from './view-model.js';
+import { aboutAnotherRequester, joinList, sectionIssues } from './view-model.js';
 import { page } from './views/page.js';
 
 const GUARD_MS = 15000; // never spin forever, whatever the proxy does
@@ -67,7 +67,8 @@ const act = {
     settle(`insert-${match.learner.id}`);
     try {
       const locale = await loadLocale(summaryLocale(match.learner, s.t.locale));
-      const text = buildSummary(match, { locale, showPayments: s.settings.show_payments, now: new Date() });
+      const failed = s.view.data ? sectionIssues(s.view.data.sections).map((i) => i.section) : [];
+      const text = buildSummary(match, { locale, showPayments: s.settings.show_payments, now: new Date(), failed });
       await s.client.invoke('comment.appendText', text);
       tell(`insert-${match.learner.id}`, 'feedback.inserted');
     } catch {

@@ -29,14 +29,25 @@ function orderState(t, p, loc) {
   return partial ? words + t('summary.refunded', { amount: formatMoney(p.refunded_amount, p.currency, loc) }) : words;
 }
 
-/** Plain-text summary of a match for the reply box; options: {locale, showPayments, now}. */
-export function buildSummary(match, { locale = 'en', showPayments = true, now = new Date() } = {}) {
+/** The sections a reply summary is made of that did not load (of failed section names): the summary
+ * leaves them out, and must not say the learner has none. */
+export function missingFromSummary(failed, showPayments = true) {
+  return ['enrolments', 'payments'].filter((name) => (failed || []).includes(name) && (name !== 'payments' || showPayments));
+}
+
+/**
+ * Plain-text summary of a match for the reply box; options: {locale, showPayments, now, failed}.
+ * failed: the sections that did not load; what they hold is left out, never written as "none".
+ */
+export function buildSummary(match, { locale = 'en', showPayments = true, now = new Date(), failed = [] } = {}) {
   const t = translator(locale);
   const loc = t.locale;
   const learner = match.learner || {};
   const zone = learner.time_zone || 'UTC';
   const lines = [t('summary.intro', { id: learner.id || '' })];
-  for (const e of (match.enrolments || []).slice(0, MAX_LINES)) {
+  const missing = missingFromSummary(failed, showPayments);
+  const enrolments = missing.includes('enrolments') ? [] : match.enrolments || [];
+  for (const e of enrolments.slice(0, MAX_LINES)) {
     const course = (e.course && (e.course.title || e.course.id)) || e.id || '';
     const known = e.progress_pct !== null && e.progress_pct !== undefined;
     let line = firstComplete(t, ['summary.enrolment', 'summary.enrolment_no_progress'], {
@@ -52,7 +63,7 @@ export function buildSummary(match, { locale = 'en', showPayments = true, now = 
     if (e.certificate && e.certificate.status === 'earned') line += t('summary.certificate');
     lines.push(`- ${line}`);
   }
-  if (showPayments) {
+  if (showPayments && !missing.includes('payments')) {
     for (const p of (match.payments || []).slice(0, MAX_LINES)) {
       lines.push(`- ${firstComplete(t, ['summary.order', 'summary.order_untitled', 'summary.order_undated', 'summary.order_bare'], {
         id: p.id, title: (p.product && p.product.title) || '', amount: formatMoney(p.amount, p.currency, loc),
@@ -67,6 +78,6 @@ export function buildSummary(match, { locale = 'en', showPayments = true, now = 
       if (line) lines.push(`- ${line}`);
     }
   }
-  if (lines.length === 1) lines.push(`- ${t('summary.nothing')}`);
+  if (lines.length === 1 && !missing.length) lines.push(`- ${t('summary.nothing')}`);
   return `${lines.join('\n')}\n`;
 }

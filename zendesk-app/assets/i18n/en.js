@@ -35,6 +35,7 @@ export default {
   'confirm.insert': 'Insert anyway',
   'confirm.manual_insert': 'This learner was found by a manual search, not from the ticket’s requester. Insert their details into a reply that goes to the requester?',
   'confirm.manual_tags': 'These tags describe the learner found by a manual search, who may not be the requester: {tags}. Add them to this ticket?',
+  'confirm.partial_insert': 'Some of this learner’s records did not load ({sections}): the reply would leave them out, not say there are none. Insert what did load?',
   'confirm.tags': 'Add anyway',
   'deadline.assignment': 'Assignment',
   'deadline.exam': 'Exam',

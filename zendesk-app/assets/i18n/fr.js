@@ -35,6 +35,7 @@ export default {
   'confirm.insert': 'Insérer quand même',
   'confirm.manual_insert': 'Cet apprenant a été trouvé par une recherche manuelle, pas à partir du demandeur du ticket. Insérer ses informations dans une réponse envoyée au demandeur ?',
   'confirm.manual_tags': 'Ces étiquettes décrivent l’apprenant trouvé par une recherche manuelle, qui n’est peut-être pas le demandeur : {tags}. Les ajouter à ce ticket ?',
+  'confirm.partial_insert': 'Une partie des données de cet apprenant n’a pas pu être chargée ({sections}) : la réponse les omettrait, sans dire qu’il n’y en a pas. Insérer ce qui a été chargé ?',
   'confirm.tags': 'Ajouter quand même',
   'deadline.assignment': 'Devoir',
   'deadline.exam': 'Examen',

@@ -35,6 +35,7 @@ export default {
   'confirm.insert': '仍然插入',
   'confirm.manual_insert': '此学员是通过手动搜索找到的，并非来自工单的请求者。要将其信息插入发给请求者的回复中吗？',
   'confirm.manual_tags': '这些标签描述的是手动搜索找到的学员，可能并非请求者：{tags}。要将它们添加到此工单吗？',
+  'confirm.partial_insert': '此学员的部分记录未能加载（{sections}）：回复将略去这些内容，而不会说没有记录。要插入已加载的内容吗？',
   'confirm.tags': '仍然添加',
   'deadline.assignment': '作业',
   'deadline.exam': '考试',

@@ -1,7 +1,8 @@
 // One matched account: header, flags, sections, per-account actions.
 import { h } from '../dom.js';
 import { countryName, formatDate, languageName, localTime } from '../format.js';
-import { adminLink, flagLines, whyMatched } from '../view-model.js';
+import { missingFromSummary } from '../summary.js';
+import { adminLink, flagLines, joinList, whyMatched } from '../view-model.js';
 import { confirmation, copyButton, pill } from './parts.js';
 import { enrolments, payments } from './sections.js';
 
@@ -50,23 +51,30 @@ function flags(ui, match) {
   }, h('strong', {}, line.title), line.detail ? h('div', { class: 'small' }, line.detail) : null)));
 }
 
-function actions(ui, match) {
+function actions(ui, match, issues) {
   const { t } = ui;
   const link = adminLink(ui.settings.admin_link_template, match.learner.id);
   const key = `insert-${match.learner.id}`;
-  const allowed = ui.settings.allow_insert_reply && match.learner.status !== 'erased';
+  // A summary written while a system is down would leave its part out: the agent decides, knowing.
+  const missing = missingFromSummary(issues.map((i) => i.section), ui.settings.show_payments);
+  const allowed = ui.settings.allow_insert_reply && match.learner.status !== 'erased'
+    && missing.length < (ui.settings.show_payments ? 2 : 1); // with nothing loaded, nothing to insert
   const confirming = allowed && ui.confirming === key;
+  // Found by a manual search, the learner may not be the requester the reply goes to.
+  const doubts = [
+    ui.manual ? t('confirm.manual_insert') : null,
+    missing.length ? t('confirm.partial_insert', { sections: joinList(missing.map((name) => t(`section.${name}`)), t) }) : null,
+  ].filter(Boolean);
   const insert = allowed && !confirming
     ? h('button', { type: 'button', class: 'btn primary', testid: 'lc-action-insert', 'data-key': key,
-      // Found by a manual search, the learner may not be the requester the reply goes to.
-      on: { click: () => (ui.manual ? ui.act.confirm(key) : ui.act.insert(match)) } }, t('action.insert'))
+      on: { click: () => (doubts.length ? ui.act.confirm(key) : ui.act.insert(match)) } }, t('action.insert'))
     : null;
   const admin = link
     ? h('a', { class: 'btn', href: link, target: '_blank', rel: 'noopener noreferrer', testid: 'lc-action-admin' },
       t('action.admin'))
     : null;
   return [
-    confirming ? confirmation(ui, { key, message: t('confirm.manual_insert'), confirmLabel: t('confirm.insert'),
+    confirming ? confirmation(ui, { key, message: doubts.join(t('sentence.separator')), confirmLabel: t('confirm.insert'),
       onConfirm: () => ui.act.insert(match) }) : null,
     insert || admin ? h('div', { class: 'actions' }, insert, admin) : null,
   ];
@@ -77,7 +85,7 @@ export function matchCard(ui, match, issues) {
   return h('article', { class: 'card', testid: 'lc-match', dataset: { learnerId: match.learner.id } },
     header(ui, match),
     flags(ui, match),
-    actions(ui, match),
+    actions(ui, match, issues),
     enrolments(ui, match, issues),
     ui.settings.show_payments ? payments(ui, match, issues) : null);
 }
