@@ -218,3 +218,6 @@ def test_no_account_because_the_learner_system_failed_is_announced_as_such_not_a
     ticket.wait_state("partial")
     expect(ticket.testid("lc-match")).to_have_count(0)
     expect(ticket.testid("lc-status")).to_have_text(re.compile("^The learner system did not answer"))
+    # and on screen, above the manual search
+    expect(ticket.testid("lc-learner-down")).to_contain_text("The learner system did not answer")
+    expect(ticket.testid("lc-learner-down").get_by_test_id("lc-manual-form")).to_be_visible()

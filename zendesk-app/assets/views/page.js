@@ -42,7 +42,9 @@ function ready(ui, data) {
     if (data.matches.length > 1) nodes.push(h('p', { class: 'small muted' }, ui.t.plural('match.several', data.matches.length)));
     nodes.push(h('div', { testid: 'lc-matched', class: 'matches' }, data.matches.map((m) => matchCard(ui, m, issues))));
   } else if (learnerIssues.length) {
-    nodes.push(h('div', { class: 'card' }, manualForm(ui, ui.suggestions)));
+    // Said on screen too, not only to a screen reader: why nobody is shown, and what to do.
+    nodes.push(h('div', { class: 'card', testid: 'lc-learner-down' },
+      h('p', {}, ui.t('announce.learner-failed')), manualForm(ui, ui.suggestions)));
   } else {
     nodes.push(notFound(ui, ui.suggestions));
   }
