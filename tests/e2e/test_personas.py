@@ -80,6 +80,8 @@ def test_1004_financial_aid(open_ticket):
     ticket.wait_state("matched")
     assert match_ids(ticket) == [p.PRIYA_ID]
     assert "financial_aid" in flag_codes(ticket)
+    # Aid covers part of a course; the learner still pays, as her order rows say.
+    expect(ticket.testid("lc-payer")).to_have_text("Who pays: The learner, with financial aid")
 
 
 def test_1005_heavy_history_shows_first_items_then_the_capped_list(open_ticket):

@@ -144,7 +144,7 @@ export default {
   'partial.message': '{section}: {status}.',
   'partial.no_data': 'No saved data.',
   'payer.enterprise': 'Organisation',
-  'payer.financial_aid': 'Financial aid',
+  'payer.financial_aid': 'The learner, with financial aid',
   'payer.label': 'Who pays:',
   'payer.self': 'The learner',
   'plan.annual': 'Annual subscription',

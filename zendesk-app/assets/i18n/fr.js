@@ -144,7 +144,7 @@ export default {
   'partial.message': '{section} : {status}.',
   'partial.no_data': 'Aucune donnée enregistrée.',
   'payer.enterprise': 'Organisation',
-  'payer.financial_aid': 'Aide financière',
+  'payer.financial_aid': 'L’apprenant, avec une aide financière',
   'payer.label': 'Payeur :',
   'payer.self': 'L’apprenant',
   'plan.annual': 'Abonnement annuel',

@@ -144,7 +144,7 @@ export default {
   'partial.message': '{section}：{status}。',
   'partial.no_data': '没有已保存的数据。',
   'payer.enterprise': '机构',
-  'payer.financial_aid': '助学金',
+  'payer.financial_aid': '学员本人（享有助学金）',
   'payer.label': '付款方：',
   'payer.self': '学员本人',
   'plan.annual': '年度订阅',
