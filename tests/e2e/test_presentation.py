@@ -127,3 +127,13 @@ def test_a_refunded_order_says_refunded_once(open_ticket):
     expect(refunded.first).to_be_visible()
     for text in refunded.all_text_contents():
         assert text.count("Refunded") == 1, text
+
+
+def test_every_progress_bar_in_a_list_ends_at_the_same_point(open_ticket):
+    ticket = open_ticket(1001)  # 8 %, 55 % and 100 %: labels of different widths
+    ticket.wait_state("matched")
+    bars = ticket.app.get_by_role("progressbar")
+    expect(bars.first).to_be_visible()
+    boxes = [bars.nth(i).bounding_box() for i in range(bars.count())]
+    rights = {round(box["x"] + box["width"]) for box in boxes}
+    assert bars.count() > 1 and len(rights) == 1, rights
