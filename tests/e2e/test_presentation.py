@@ -137,3 +137,9 @@ def test_every_progress_bar_in_a_list_ends_at_the_same_point(open_ticket):
     boxes = [bars.nth(i).bounding_box() for i in range(bars.count())]
     rights = {round(box["x"] + box["width"]) for box in boxes}
     assert bars.count() > 1 and len(rights) == 1, rights
+
+
+def test_a_sponsor_is_joined_to_who_pays_the_way_each_language_does(open_ticket):
+    ticket = open_ticket(1003, locale="zh-CN")  # Sam: sponsored by Globex
+    ticket.wait_state("matched")
+    expect(ticket.testid("lc-payer")).to_have_text(re.compile(r"^付款方：机构（Globex[^）]*）$"))

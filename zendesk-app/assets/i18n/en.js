@@ -147,6 +147,7 @@ export default {
   'payer.financial_aid': 'The learner, with financial aid',
   'payer.label': 'Who pays:',
   'payer.self': 'The learner',
+  'payer.with_sponsor': '{kind} — {sponsor}',
   'plan.annual': 'Annual subscription',
   'plan.monthly': 'Monthly subscription',
   'product.course_certificate': 'Course certificate',

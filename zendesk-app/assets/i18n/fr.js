@@ -147,6 +147,7 @@ export default {
   'payer.financial_aid': 'L’apprenant, avec une aide financière',
   'payer.label': 'Payeur :',
   'payer.self': 'L’apprenant',
+  'payer.with_sponsor': '{kind} — {sponsor}',
   'plan.annual': 'Abonnement annuel',
   'plan.monthly': 'Abonnement mensuel',
   'product.course_certificate': 'Certificat de cours',

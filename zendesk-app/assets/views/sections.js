@@ -106,7 +106,7 @@ export function payments(ui, match, issues) {
   const payer = match.payer; // null when the payments system failed
   // A sponsor with the learner can identify them: masked like the learner's own name until revealed.
   const masked = ui.settings.mask_pii && !ui.revealed.has(match.learner.id);
-  const sponsor = payer && payer.sponsor_name ? ` — ${masked ? ui.maskName(payer.sponsor_name) : payer.sponsor_name}` : '';
+  const sponsor = payer && payer.sponsor_name ? (masked ? ui.maskName(payer.sponsor_name) : payer.sponsor_name) : '';
   const mine = issuesFor(issues, 'payments');
   const label = t('payer.label'); // "付款方：" carries its own space, "Who pays:" needs one
   return section(ui, {
@@ -114,7 +114,8 @@ export function payments(ui, match, issues) {
     body: [
       payer && payer.kind
         ? h('p', { testid: 'lc-payer', class: 'small' }, label, label.endsWith('：') ? '' : ' ',
-          h('strong', {}, t(`payer.${payer.kind}`) + sponsor))
+          // "Organisation — Globex", "机构（Globex）": each language joins the sponsor its own way.
+          h('strong', {}, sponsor ? t('payer.with_sponsor', { kind: t(`payer.${payer.kind}`), sponsor }) : t(`payer.${payer.kind}`)))
         : null,
       (match.subscriptions || []).length
         ? h('ul', { class: 'rows' }, match.subscriptions.map((s) => subscriptionRow(ui, s))) : null,
