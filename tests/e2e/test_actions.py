@@ -16,6 +16,8 @@ def test_insert_into_reply_lands_in_the_reply_box(open_ticket):
     ticket.testid("lc-action-insert").click()
     expect(reply).to_have_value(re.compile(re.escape(p.AMELIE_ID)))
     assert p.AMELIE_RECENT_ORDER_ID in reply.input_value()
+    # Amélie's summary is in French, the agent works in English: the agent is told which.
+    expect(ticket.testid("lc-feedback")).to_have_text("Summary inserted into the reply, in French.")
 
 
 def test_add_tags_adds_the_suggested_tags_to_the_ticket(open_ticket):

@@ -2,7 +2,7 @@
 import { buildBody, configProblems, readResponse, requestOptions } from './api.js';
 import { patchInPlace } from './dom.js';
 import { feedback, say } from './feedback.js';
-import { agentTimeZone, maskEmail, maskName } from './format.js';
+import { agentTimeZone, languageName, maskEmail, maskName } from './format.js';
 import { formatLocale, loadLocale, resolveLocale, translator } from './i18n.js';
 import { searchSuggestions, normaliseManualSearch } from './references.js';
 import { readSettings } from './settings.js';
@@ -67,10 +67,12 @@ const act = {
     settle(`insert-${match.learner.id}`);
     try {
       const locale = await loadLocale(summaryLocale(match.learner, s.t.locale));
-      const failed = s.view.data ? sectionIssues(s.view.data.sections).map((i) => i.section) : [];
-      const text = buildSummary(match, { locale, showPayments: s.settings.show_payments, now: new Date(), failed });
+      const down = s.view.data ? sectionIssues(s.view.data.sections).map((i) => i.section) : [];
+      const text = buildSummary(match, { locale, showPayments: s.settings.show_payments, now: new Date(), failed: down });
       await s.client.invoke('comment.appendText', text);
-      tell(`insert-${match.learner.id}`, 'feedback.inserted');
+      // The reply is in the learner's language, which may not be the agent's: say which.
+      const language = languageName(locale, formatLocale(s.user.locale, s.t.locale)) || locale;
+      tell(`insert-${match.learner.id}`, 'feedback.inserted', { language });
     } catch {
       failed(`insert-${match.learner.id}`);
     }

@@ -73,7 +73,7 @@ export default {
   'feedback.copied': 'Copied',
   'feedback.copied_value': 'Copied {value}',
   'feedback.copy_failed': 'Could not copy.',
-  'feedback.inserted': 'Summary inserted into the reply.',
+  'feedback.inserted': 'Summary inserted into the reply, in {language}.',
   'feedback.tags_added': 'Tags added: {tags}',
   'flag.account_erased': 'Account erased',
   'flag.account_erased.detail': 'Erased on {erased_at}. Personal data is gone.',

@@ -73,7 +73,7 @@ export default {
   'feedback.copied': 'Copié',
   'feedback.copied_value': '{value} copié',
   'feedback.copy_failed': 'Copie impossible.',
-  'feedback.inserted': 'Résumé inséré dans la réponse.',
+  'feedback.inserted': 'Résumé inséré dans la réponse, en {language}.',
   'feedback.tags_added': 'Tags ajoutés : {tags}',
   'flag.account_erased': 'Compte effacé',
   'flag.account_erased.detail': 'Effacé le {erased_at}. Les données personnelles n’existent plus.',

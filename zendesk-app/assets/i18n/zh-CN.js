@@ -73,7 +73,7 @@ export default {
   'feedback.copied': '已复制',
   'feedback.copied_value': '已复制 {value}',
   'feedback.copy_failed': '无法复制。',
-  'feedback.inserted': '摘要已插入回复。',
+  'feedback.inserted': '摘要已插入回复（{language}）。',
   'feedback.tags_added': '已添加标签：{tags}',
   'flag.account_erased': '账户已删除',
   'flag.account_erased.detail': '已于 {erased_at} 删除，个人数据已不存在。',
