@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   agentTimeZone, countryName, formatDate, formatDateTime, formatMoney, formatPercent, languageName, localTime,
-  maskEmail, maskName, relativeTime, safeTimeZone,
+  maskEmail, maskName, relativeTime, safeTimeZone, splitAround,
 } from '../../zendesk-app/assets/format.js';
 
 const flat = (s) => s.replace(/[\u202f\u00a0]/g, ' '); // Intl uses (narrow) no-break spaces
@@ -108,4 +108,15 @@ test('masking hides personal data but keeps it recognisable', () => {
   assert.equal(maskName('Amélie Durand'), 'A••• D•••');
   assert.equal(maskName('张伟'), '张•••');
   assert.ok(!maskName('Amélie Durand').includes('Durand'));
+});
+
+test('identifiers are cut out of a sentence whole, longest first, in order of appearance', () => {
+  assert.deepEqual(splitAround('Matched by email sam@x.com, external ID sso-globex-00417', ['sso-globex-00417', 'sam@x.com']), [
+    { text: 'Matched by email ', value: false }, { text: 'sam@x.com', value: true },
+    { text: ', external ID ', value: false }, { text: 'sso-globex-00417', value: true },
+  ]);
+  // A value inside a longer one is not cut out of it.
+  assert.deepEqual(splitAround('a@x.com', ['x.com', 'a@x.com']), [{ text: 'a@x.com', value: true }]);
+  assert.deepEqual(splitAround('nothing here', ['L-1', null, '']), [{ text: 'nothing here', value: false }]);
+  assert.deepEqual(splitAround('', ['L-1']), []);
 });

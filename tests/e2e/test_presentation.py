@@ -143,3 +143,67 @@ def test_a_sponsor_is_joined_to_who_pays_the_way_each_language_does(open_ticket)
     ticket = open_ticket(1003, locale="zh-CN")  # Sam: sponsored by Globex
     ticket.wait_state("matched")
     expect(ticket.testid("lc-payer")).to_have_text(re.compile(r"^付款方：机构（Globex[^）]*）$"))
+
+
+# For each id (and each half of an email) in the panel: on how many lines its characters lie, and whether
+# the copy button after it sits on its last line.
+ID_LINES = """() => {
+  const IDS = /ORD-\\d{4}-\\d{6}|L-\\d{7}|sso-[\\w-]+/g;
+  const EMAILS = /([^\\s@,()（）、：:]+@)([^\\s,()（）、]+)/g;
+  const tops = (el, from, to) => {
+    const seen = new Set();
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let offset = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const [start, end] = [Math.max(from - offset, 0), Math.min(to - offset, node.length)];
+      if (start < end) {
+        const range = document.createRange();
+        range.setStart(node, start);
+        range.setEnd(node, end);
+        for (const r of range.getClientRects()) if (r.width) seen.add(Math.round(r.bottom));
+      }
+      offset += node.length;
+    }
+    return [...seen];
+  };
+  const out = [];
+  const places = '[data-testid=lc-order] .row-head, [data-testid=lc-reference],'
+    + ' [data-testid=lc-learner-email], [data-testid=lc-match-why], [data-testid=lc-match] .small';
+  for (const el of document.querySelectorAll(places)) {
+    const text = el.textContent;
+    for (const m of text.matchAll(IDS)) {
+      const lines = tops(el, m.index, m.index + m[0].length);
+      const copy = el.querySelector(`[data-testid=lc-copy-id][data-value="${m[0]}"]`);
+      const icon = copy && copy.getBoundingClientRect();
+      const glued = !copy || lines.some((bottom) => icon.top < bottom && icon.bottom > bottom - 20);
+      out.push({ id: m[0], lines: lines.length, glued });
+    }
+    for (const m of text.matchAll(EMAILS)) {
+      out.push({ id: m[1], lines: tops(el, m.index, m.index + m[1].length).length, glued: true });
+      const at = m.index + m[1].length;
+      out.push({ id: m[2], lines: tops(el, at, at + m[2].length).length, glued: true });
+    }
+  }
+  return out;
+}"""
+# The page's CSP refuses a <style>; the CSSOM is allowed.
+NARROW_SIDEBAR = ("document.querySelector('.workspace').style"
+                  ".setProperty('grid-template-columns', '260px minmax(0,1fr) 274px', 'important')")
+
+
+@pytest.mark.parametrize(("number", "locale", "narrow"), [
+    (1003, "zh-CN", False), (1005, "en-US", False), (1001, "en-US", True), (1005, "en-US", True),
+    (1003, "zh-CN", True)])
+def test_ids_and_email_halves_never_break_inside_and_keep_their_copy_button(open_ticket, number, locale,
+                                                                             narrow):
+    ticket = open_ticket(number, locale=locale)
+    ticket.wait_state("matched")
+    if narrow:  # the sidebar at its narrowest: the iframe follows the column
+        ticket.page.evaluate(NARROW_SIDEBAR)
+        ticket.page.wait_for_function(
+            "document.querySelector('[data-testid=page-app-frame]').getBoundingClientRect().width < 275")
+    frame = next(f for f in ticket.page.frames if "/app/assets/iframe.html" in f.url)
+    found = frame.evaluate(ID_LINES)
+    assert any(f["id"].startswith("ORD-") for f in found), found
+    broken = [f for f in found if f["lines"] != 1 or not f["glued"]]
+    assert broken == [], broken

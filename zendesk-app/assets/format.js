@@ -137,3 +137,26 @@ export function maskName(name) {
   if (!name) return '';
   return String(name).trim().split(/\s+/).map((part) => `${Array.from(part)[0]}${DOT}`).join(' ');
 }
+
+/**
+ * Text cut around the identifiers it contains, [{text, value}] with value true for an identifier, so a
+ * view can keep each one whole: "Matched by external ID sso-globex-00417" must not break after "sso-".
+ */
+export function splitAround(text, values) {
+  // Longest first: an email's domain must not be taken for a shorter value inside it.
+  const wanted = [...new Set((values || []).filter(Boolean).map(String))].sort((a, b) => b.length - a.length);
+  const out = [];
+  let rest = String(text || '');
+  while (rest) {
+    let hit = null;
+    for (const v of wanted) {
+      const at = rest.indexOf(v);
+      if (at >= 0 && (!hit || at < hit.at)) hit = { at, v };
+    }
+    if (!hit) { out.push({ text: rest, value: false }); break; }
+    if (hit.at) out.push({ text: rest.slice(0, hit.at), value: false });
+    out.push({ text: hit.v, value: true });
+    rest = rest.slice(hit.at + hit.v.length);
+  }
+  return out;
+}

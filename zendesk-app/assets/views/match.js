@@ -3,7 +3,7 @@ import { h } from '../dom.js';
 import { countryName, formatDate, languageName, localTime } from '../format.js';
 import { missingFromSummary } from '../summary.js';
 import { adminLink, flagLines, joinList, whyMatched } from '../view-model.js';
-import { confirmation, copyButton, pill } from './parts.js';
+import { confirmation, email as emailText, idWithCopy, pill, withIdentifiers } from './parts.js';
 import { enrolments, payments } from './sections.js';
 
 const STATUS_TONE = { active: 'success', suspended: 'danger', erased: 'danger' };
@@ -24,9 +24,11 @@ function header(ui, match) {
       h('h2', { class: 'learner-name', testid: 'lc-learner-name' }, name), ' ',
       pill(t(`learner.status.${l.status}`), STATUS_TONE[l.status] || 'neutral',
         { testid: 'lc-learner-status', dataset: { status: l.status } })),
-    email ? h('div', { class: 'muted', testid: 'lc-learner-email' }, email) : null,
-    h('div', { class: 'small' }, h('span', { class: 'mono' }, l.id), ' ', copyButton(ui, l.id)),
-    h('p', { class: 'small muted', testid: 'lc-match-why' }, whyMatched(match.matched_by, t, masked ? ui.maskEmail : undefined)),
+    email ? h('div', { class: 'muted', testid: 'lc-learner-email' }, emailText(email)) : null,
+    h('div', { class: 'small' }, idWithCopy(ui, l.id, { tag: 'span', mono: true })),
+    h('p', { class: 'small muted', testid: 'lc-match-why' }, withIdentifiers(
+      whyMatched(match.matched_by, t, masked ? ui.maskEmail : undefined),
+      (match.matched_by || []).map((m) => (m.kind === 'email' && masked ? ui.maskEmail(m.value) : m.value)))),
     h('dl', { class: 'meta small' },
       meta(t('learner.country'), l.country ? countryName(l.country, locale) : '', 'lc-learner-country'),
       meta(t('learner.local_time'), localTime(ui.now, locale, l.time_zone), 'lc-learner-local-time'),

@@ -1,6 +1,6 @@
 // Small shared pieces: section frame, partial banner, "show all", copy button, pills.
 import { h } from '../dom.js';
-import { formatDateTime } from '../format.js';
+import { formatDateTime, splitAround } from '../format.js';
 import { listView } from '../view-model.js';
 
 /** A titled section with its partial banners; body is a list of nodes. */
@@ -62,6 +62,34 @@ export function titleWithCopy(ui, title, value) {
   const chars = Array.from(String(title).trim());
   return h('div', { class: 'row-title' }, h('strong', {}, chars.slice(0, -1).join(''),
     h('span', { class: 'nowrap' }, chars.slice(-1).join(''), '\u00a0', copyButton(ui, value))));
+}
+
+/**
+ * An id with its copy button, never broken inside and never parted from its icon: "ORD-2026-005530"
+ * split over three lines reads as three wrong ids. The heading row around it wraps instead.
+ */
+export function idWithCopy(ui, value, { tag = 'strong', mono = false } = {}) {
+  return h('span', { class: 'nowrap ident' }, h(tag, { class: mono ? 'mono' : null }, value), '\u00a0',
+    copyButton(ui, value));
+}
+
+/**
+ * An email that breaks, if at all, only after its "@" (a <wbr>): each half is kept whole unless it is
+ * longer than a whole line, where it breaks anywhere rather than run out of the panel.
+ */
+export function email(address) {
+  const text = String(address || '');
+  const at = text.indexOf('@');
+  if (at < 0) return h('span', { class: 'ident' }, text);
+  return h('span', { class: 'email' }, h('span', {}, text.slice(0, at + 1)), h('wbr'), h('span', {}, text.slice(at + 1)));
+}
+
+/** A sentence whose identifiers (ids, emails) are kept whole as above. */
+export function withIdentifiers(text, values) {
+  return splitAround(text, values).map((part) => {
+    if (!part.value) return part.text;
+    return part.text.includes('@') ? email(part.text) : h('span', { class: 'ident' }, part.text);
+  });
 }
 
 /** A button copying an id to the clipboard. */

@@ -2,7 +2,7 @@
 import { h } from '../dom.js';
 import { formatDate, formatDateTime, formatMoney, formatPercent, relativeTime } from '../format.js';
 import { enrolmentsInOrder, issuesFor, referenceVerdict, soonDue, subscriptionKeys } from '../view-model.js';
-import { copyButton, longList, pill, section, titleWithCopy } from './parts.js';
+import { idWithCopy, longList, pill, section, titleWithCopy } from './parts.js';
 
 const CERT_TONE = { earned: 'success', revoked: 'danger', in_progress: 'neutral', not_eligible: 'neutral' };
 const ORDER_TONE = { paid: 'success', refunded: 'neutral', partially_refunded: 'warning', failed: 'danger', pending: 'warning' };
@@ -77,7 +77,7 @@ function orderRow(ui, p) {
   const whole = p.status === 'refunded' && Number(p.refunded_amount) === Number(p.amount);
   const refunded = Number(p.refunded_amount) > 0 && !whole ? formatMoney(p.refunded_amount, p.currency, locale) : null;
   return h('li', { class: 'row', testid: 'lc-order', dataset: { orderId: p.id } },
-    h('div', { class: 'row-head' }, h('strong', {}, p.id), ' ', copyButton(ui, p.id), ' ',
+    h('div', { class: 'row-head id-head' }, idWithCopy(ui, p.id), ' ',
       pill(t(`order.${p.status}`), ORDER_TONE[p.status] || 'neutral')),
     h('div', {}, (p.product && (p.product.title || (p.product.kind && t.strict(`product.${p.product.kind}`)))) || ''),
     h('div', { class: 'muted small' }, [formatMoney(p.amount, p.currency, locale),
@@ -143,7 +143,7 @@ function referenceRow(ui, r, matches, sections) {
   return h('li', {
     class: 'row compact', testid: 'lc-reference',
     dataset: { kind: r.kind, matched: String(Boolean(r.matched)), verdict: verdict || 'none', learnerId: account && account.id },
-  }, h('strong', {}, r.value), ' ', copyButton(ui, r.value), ' ',
+  }, idWithCopy(ui, r.value), ' ',
   pill(t(`reference.${r.kind}`), 'neutral'),
   // With no learner on screen "not this learner's" would point at nobody.
   verdict ? [' ', pill(says, VERDICT_TONE[verdict], { testid: 'lc-reference-verdict' })] : null);
