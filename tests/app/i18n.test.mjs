@@ -86,3 +86,10 @@ test('dates and numbers follow the agent\'s own locale when it speaks the UI\'s 
   assert.equal(new Intl.DateTimeFormat(formatLocale('en-GB', 'en'), { dateStyle: 'medium', timeZone: 'UTC' }).format(day),
     '26 Nov 2026');
 });
+
+test('French puts a narrow no-break space before : ; ? ! and no-break spaces inside « », so no mark starts a line', () => {
+  for (const [key, value] of Object.entries(CATALOGS.fr)) {
+    assert.doesNotMatch(value, /[ \t][:;?!]/, `fr:${key} has an ordinary space before a high punctuation mark`);
+    assert.doesNotMatch(value, /« | »/, `fr:${key} has an ordinary space inside « »`);
+  }
+});

@@ -222,7 +222,7 @@ test('a capped list chosen by deadlines first says so, never "most recent"', () 
   assert.equal(say('en', view.label), 'Show 50 of 300');
   assert.equal(say('en', expanded.note), 'Showing 50 of 300: deadlines soon first, then the most recent.');
   assert.equal(say('fr', view.label), 'Afficher 50 sur 300');
-  assert.equal(say('fr', expanded.note), 'Affichage de 50 sur 300 : échéances proches d’abord, puis les plus récentes.');
+  assert.equal(say('fr', expanded.note), 'Affichage de 50 sur 300\u202f: échéances proches d’abord, puis les plus récentes.');
   assert.equal(say('zh-CN', view.label), '显示 50 项（共 300 项）');
   assert.equal(say('zh-CN', expanded.note), '显示 50 项，共 300 项：先列截止日期临近的，再列最近的。');
 });
