@@ -93,3 +93,11 @@ test('French puts a narrow no-break space before : ; ? ! and no-break spaces ins
     assert.doesNotMatch(value, /« | »/, `fr:${key} has an ordinary space inside « »`);
   }
 });
+
+test('French calls tags "balises", as Zendesk\'s French interface does, never "tags" or "étiquettes"', () => {
+  for (const [key, value] of Object.entries(CATALOGS.fr)) {
+    const words = value.replace(/\{\w+\}/g, ''); // placeholders are not words the agent reads
+    assert.doesNotMatch(words, /\btags?\b|étiquette/i, `fr:${key}`);
+  }
+  assert.equal(translator('fr').plural('action.add_tags', 2), 'Ajouter 2 balises');
+});

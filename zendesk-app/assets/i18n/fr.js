@@ -1,8 +1,8 @@
 // Chaînes de l'interface en français (mêmes clés que en.js). Avant « : ; ? ! » une espace fine insécable
 // (\u202f), dans « » une insécable (\u00a0) : jamais un signe seul en début de ligne.
 export default {
-  'action.add_tags.one': 'Ajouter {count} tag',
-  'action.add_tags.other': 'Ajouter {count} tags',
+  'action.add_tags.one': 'Ajouter {count} balise',
+  'action.add_tags.other': 'Ajouter {count} balises',
   'action.admin': 'Ouvrir dans l’admin',
   'action.cancel': 'Annuler',
   'action.copy_id': 'Copier {id}',
@@ -12,7 +12,7 @@ export default {
   'action.reload': 'Recharger',
   'action.retry': 'Réessayer',
   'action.reveal': 'Révéler les données personnelles',
-  'action.tags_added': 'Tags ajoutés',
+  'action.tags_added': 'Balises ajoutées',
   'announce.learner-failed': 'Le système des apprenants n’a pas répondu\u202f: aucun compte n’est affiché. Réessayez ou cherchez manuellement.',
   'announce.loading': 'Chargement du contexte de l’apprenant…',
   'announce.matched': 'Apprenant trouvé.',
@@ -35,7 +35,7 @@ export default {
   'config.where': 'Les agents verront ce panneau une fois les paramètres enregistrés.',
   'confirm.insert': 'Insérer quand même',
   'confirm.manual_insert': 'Cet apprenant a été trouvé par une recherche manuelle, pas à partir du demandeur du ticket. Insérer ses informations dans une réponse envoyée au demandeur\u202f?',
-  'confirm.manual_tags': 'Ces étiquettes décrivent l’apprenant trouvé par une recherche manuelle, qui n’est peut-être pas le demandeur\u202f: {tags}. Les ajouter à ce ticket\u202f?',
+  'confirm.manual_tags': 'Ces balises décrivent l’apprenant trouvé par une recherche manuelle, qui n’est peut-être pas le demandeur\u202f: {tags}. Les ajouter à ce ticket\u202f?',
   'confirm.partial_insert': 'Une partie des données de cet apprenant n’a pas pu être chargée ({sections}) : la réponse les omettrait, sans dire qu’il n’y en a pas. Insérer ce qui a été chargé ?',
   'confirm.tags': 'Ajouter quand même',
   'deadline.assignment': 'Devoir',
@@ -75,7 +75,7 @@ export default {
   'feedback.copied_value': '{value} copié',
   'feedback.copy_failed': 'Copie impossible.',
   'feedback.inserted': 'Résumé inséré dans la réponse, en {language}.',
-  'feedback.tags_added': 'Tags ajoutés\u202f: {tags}',
+  'feedback.tags_added': 'Balises ajoutées\u202f: {tags}',
   'flag.account_erased': 'Compte effacé',
   'flag.account_erased.detail': 'Effacé le {erased_at}. Les données personnelles n’existent plus.',
   'flag.account_suspended': 'Compte suspendu',
