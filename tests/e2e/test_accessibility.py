@@ -57,7 +57,7 @@ def assert_beside(ticket, message, control) -> None:
 
 @pytest.mark.parametrize(("control", "shown", "spoken"), [
     ("lc-copy-id", r"^Copied", r"^Copied L-\d+$"),
-    ("lc-action-tags", r"^Tags added: lc_", r"^Tags added: lc_"),  # the button itself reads "Tags added"
+    ("lc-action-tags", r"^Tags added: lc_", r"^Tags added: lc_"),  # the button: "Tags on the ticket"
 ])
 def test_an_action_result_shows_beside_its_control_and_is_announced_politely(open_ticket, control, shown,
                                                                               spoken):

@@ -112,10 +112,14 @@ def test_a_manual_results_tags_go_onto_the_ticket_only_once_the_agent_confirms(o
     tags = ticket.page.get_by_test_id("page-tag")
     before = tags.all_text_contents()
     ticket.testid("lc-action-tags").click()
-    expect(ticket.testid("lc-confirm")).to_contain_text("lc_")  # names the tags it would add
+    # Names the tags it would add, as a list in words (like the feedback), not Zendesk's space-separated form.
+    expect(ticket.testid("lc-confirm")).to_contain_text(re.compile(r"lc_\w+, lc_\w+"))
     assert tags.all_text_contents() == before
     ticket.testid("lc-confirm-yes").click()
     expect(tags).not_to_have_count(len(before))
+    # Not "Tags added" a second time right above the feedback "Tags added: …": where the tags now are.
+    expect(ticket.testid("lc-action-tags")).to_have_text("Tags on the ticket")
+    expect(ticket.testid("lc-feedback")).to_contain_text(re.compile(r"^Tags added: lc_\w+, lc_"))
     assert any(t.startswith("lc_") for t in tags.all_text_contents() if t not in before)
 
 

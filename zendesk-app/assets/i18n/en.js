@@ -11,7 +11,7 @@ export default {
   'action.reload': 'Reload',
   'action.retry': 'Retry',
   'action.reveal': 'Reveal personal data',
-  'action.tags_added': 'Tags added',
+  'action.tags_on_ticket': 'Tags on the ticket',
   'announce.learner-failed': 'The learner system did not answer, so no account is shown. Retry, or search by hand.',
   'announce.loading': 'Loading learner context…',
   'announce.matched': 'Learner found.',

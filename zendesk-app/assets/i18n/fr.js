@@ -12,7 +12,7 @@ export default {
   'action.reload': 'Recharger',
   'action.retry': 'Réessayer',
   'action.reveal': 'Révéler les données personnelles',
-  'action.tags_added': 'Balises ajoutées',
+  'action.tags_on_ticket': 'Balises sur le ticket',
   'announce.learner-failed': 'Le système des apprenants n’a pas répondu\u202f: aucun compte n’est affiché. Réessayez ou cherchez manuellement.',
   'announce.loading': 'Chargement du contexte de l’apprenant…',
   'announce.matched': 'Apprenant trouvé.',

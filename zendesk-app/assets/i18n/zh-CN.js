@@ -11,7 +11,7 @@ export default {
   'action.reload': '重新加载',
   'action.retry': '重试',
   'action.reveal': '显示个人数据',
-  'action.tags_added': '标签已添加',
+  'action.tags_on_ticket': '标签已在工单上',
   'announce.learner-failed': '学员系统未响应，因此未显示任何账户。请重试或手动搜索。',
   'announce.loading': '正在加载学员信息…',
   'announce.matched': '已找到学员。',

@@ -1,6 +1,6 @@
 // Composes the panel for the controller's state; returns the data-state name and the nodes.
 import { h } from '../dom.js';
-import { sectionIssues, stateOf, tagsToAdd } from '../view-model.js';
+import { joinList, sectionIssues, stateOf, tagsToAdd } from '../view-model.js';
 import { matchCard } from './match.js';
 import { banner, confirmation } from './parts.js';
 import { references } from './sections.js';
@@ -16,11 +16,12 @@ function toolbar(ui, data) {
     ? h('button', {
       // aria-disabled, not disabled: the button keeps keyboard focus once its tags are added.
       type: 'button', class: 'btn', testid: 'lc-action-tags', 'data-key': 'tags', 'aria-disabled': tags.length ? null : 'true',
+      // Its title is the tags as Zendesk writes them (space-separated); text that reads them lists them.
       title: (data.suggested_tags || []).join(' '), on: { click: add },
-    }, tags.length ? t.plural('action.add_tags', tags.length) : t('action.tags_added'))
+    }, tags.length ? t.plural('action.add_tags', tags.length) : t('action.tags_on_ticket'))
     : null;
   return h('div', { class: 'actions toolbar' }, confirming ? confirmation(ui, {
-    key: 'tags', message: t('confirm.manual_tags', { tags: tags.join(' ') }), confirmLabel: t('confirm.tags'),
+    key: 'tags', message: t('confirm.manual_tags', { tags: joinList(tags, t) }), confirmLabel: t('confirm.tags'),
     onConfirm: () => ui.act.addTags(tags),
   }) : null, addTags,
     h('button', { type: 'button', class: 'btn', testid: 'lc-action-refresh', 'data-key': 'refresh',
