@@ -83,7 +83,8 @@ function orderRow(ui, p) {
     h('div', { class: 'muted small' }, [formatMoney(p.amount, p.currency, locale),
       formatDate(p.created_at, locale, ui.agentZone), p.payer && p.payer.kind ? t(`payer.${p.payer.kind}`) : ''].filter(Boolean).join(' · ')),
     refunded ? h('div', { class: 'small' }, t('order.refunded_amount', { amount: refunded })) : null,
-    refund.reason ? h('div', { class: `small ${refund.eligible ? 'ok-text' : 'muted'}`, testid: 'lc-refund' },
+    // "No refund: already refunded" under a "Refunded" pill would say it twice.
+    refund.reason && refund.reason !== 'already_refunded' ? h('div', { class: `small ${refund.eligible ? 'ok-text' : 'muted'}`, testid: 'lc-refund' },
       refund.eligible
         ? (t.strict('refund.eligible_until', { date: formatDate(refund.until, locale, ui.agentZone) }) || t('refund.eligible'))
         : t('refund.not_eligible', { reason: t.strict(`refund.reason.${refund.reason}`) || refund.reason })) : null);
