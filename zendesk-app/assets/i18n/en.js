@@ -169,7 +169,7 @@ export default {
   'refund.not_eligible': 'No refund: {reason}',
   'refund.reason.already_refunded': 'already refunded',
   'refund.reason.certificate_earned': 'certificate earned',
-  'refund.reason.enrolment_unknown': 'enrolment not found',
+  'refund.reason.enrolment_unknown': 'enrolment not among the records checked',
   'refund.reason.financial_aid': 'paid by financial aid',
   'refund.reason.not_paid': 'not paid',
   'refund.reason.progress_too_high': 'too much of the course completed',

@@ -170,7 +170,7 @@ export default {
   'refund.not_eligible': 'Pas de remboursement\u202f: {reason}',
   'refund.reason.already_refunded': 'déjà remboursée',
   'refund.reason.certificate_earned': 'certificat obtenu',
-  'refund.reason.enrolment_unknown': 'inscription introuvable',
+  'refund.reason.enrolment_unknown': 'inscription absente des dossiers consultés',
   'refund.reason.financial_aid': 'payée par l’aide financière',
   'refund.reason.not_paid': 'non payée',
   'refund.reason.progress_too_high': 'cours trop avancé',

@@ -169,7 +169,7 @@ export default {
   'refund.not_eligible': '不可退款：{reason}',
   'refund.reason.already_refunded': '已退款',
   'refund.reason.certificate_earned': '已获得证书',
-  'refund.reason.enrolment_unknown': '未找到注册记录',
+  'refund.reason.enrolment_unknown': '已核对的记录中没有该注册',
   'refund.reason.financial_aid': '由助学金支付',
   'refund.reason.not_paid': '未付款',
   'refund.reason.progress_too_high': '课程完成度过高',
