@@ -142,6 +142,10 @@ def test_1006_erased_account(open_ticket):
     ticket.wait_state("matched")
     expect(ticket.testid("lc-learner-status")).to_have_attribute("data-status", "erased")
     assert "account_erased" in flag_codes(ticket)
+    # Its records are gone: "No enrolments." / "No orders." would say the learner had none.
+    for section in ("lc-enrolments", "lc-payments"):
+        expect(ticket.testid(section)).to_contain_text("Not available: account erased")
+        expect(ticket.testid(section)).not_to_contain_text(re.compile(r"^No |\bNo (enrolments|orders)\."))
 
 
 def test_1007_not_found_offers_a_manual_search_that_finds_the_learner(open_ticket):

@@ -110,6 +110,7 @@ export default {
   'learner.status.suspended': 'Suspended',
   'list.capped': 'Showing the {count} most recent of {total}.',
   'list.capped_soon_first': 'Showing {count} of {total}: deadlines soon first, then the most recent.',
+  'list.erased': 'Not available: account erased',
   'list.separator': ', ',
   'list.show_all': 'Show all ({count})',
   'list.show_first': 'Show {count} of {total}',

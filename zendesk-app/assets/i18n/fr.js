@@ -111,6 +111,7 @@ export default {
   'learner.status.suspended': 'Suspendu',
   'list.capped': 'Affichage des {count} plus récentes sur {total}.',
   'list.capped_soon_first': 'Affichage de {count} sur {total}\u202f: échéances proches d’abord, puis les plus récentes.',
+  'list.erased': 'Non disponible\u202f: compte effacé',
   'list.separator': ', ',
   'list.show_all': 'Tout afficher ({count})',
   'list.show_first': 'Afficher {count} sur {total}',

@@ -110,6 +110,7 @@ export default {
   'learner.status.suspended': '已停用',
   'list.capped': '显示最近的 {count} 项，共 {total} 项。',
   'list.capped_soon_first': '显示 {count} 项，共 {total} 项：先列截止日期临近的，再列最近的。',
+  'list.erased': '不可用：账户已删除',
   'list.separator': '、',
   'list.show_all': '显示全部（{count}）',
   'list.show_first': '显示 {count} 项（共 {total} 项）',

@@ -61,14 +61,18 @@ export function enrolments(ui, match, issues) {
     testid: 'lc-enrolments', title: ui.t('section.enrolments'), issues: mine,
     body: longList(ui, {
       key: `enrolments-${match.learner.id}`, items: enrolmentsInOrder(match), total: match.enrolments_total,
-      order: 'soon-first', testid: 'lc-enrolment-list', empty: failedEmpty(ui, mine, 'enrolment.none'),
+      order: 'soon-first', testid: 'lc-enrolment-list', empty: failedEmpty(ui, match, mine, 'enrolment.none'),
       render: (e) => enrolmentRow(ui, e, zone, soon.has(e.id)),
     }),
   });
 }
 
-// A failed section has empty lists: its banner speaks, "No enrolments." would be false.
-const failedEmpty = (ui, mine, key) => (mine.some((i) => i.section !== 'courses') ? null : ui.t(key));
+// A failed section has empty lists: its banner speaks, "No enrolments." would be false. An erased
+// account's lists are empty because its records are gone, not because the learner had none.
+const failedEmpty = (ui, match, mine, key) => {
+  if (mine.some((i) => i.section !== 'courses')) return null;
+  return ui.t(match.learner.status === 'erased' ? 'list.erased' : key);
+};
 
 function orderRow(ui, p) {
   const { t, locale } = ui;
@@ -122,7 +126,7 @@ export function payments(ui, match, issues) {
         ? h('ul', { class: 'rows' }, match.subscriptions.map((s) => subscriptionRow(ui, s))) : null,
       longList(ui, {
         key: `payments-${match.learner.id}`, items: match.payments, total: match.payments_total,
-        testid: 'lc-order-list', empty: failedEmpty(ui, mine, 'order.none'), render: (p) => orderRow(ui, p),
+        testid: 'lc-order-list', empty: failedEmpty(ui, match, mine, 'order.none'), render: (p) => orderRow(ui, p),
       }),
     ],
   });
