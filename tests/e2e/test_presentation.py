@@ -107,6 +107,18 @@ def test_chinese_sentences_and_lists_use_chinese_punctuation(open_ticket, clean_
     assert re.search(r"。\S", text) and "。 " not in text, text
 
 
+def test_no_space_follows_a_chinese_full_width_colon(open_ticket, clean_sandbox):
+    ticket = open_ticket(1001, locale="zh-CN")
+    ticket.wait_state("matched")
+    clean_sandbox.fault("learners", "error")  # nobody shown: the manual search, with the ticket's order id
+    ticket.testid("lc-action-refresh").click()
+    ticket.wait_state("partial")
+    suggestions = ticket.testid("lc-manual-suggestion").first.locator("xpath=..")
+    expect(suggestions).to_contain_text("：")
+    text = suggestions.text_content()
+    assert "： " not in text and re.search(r"：\S", text), text
+
+
 def test_12_hour_times_have_no_leading_zero_and_24_hour_times_keep_it(open_ticket):
     # Sam's deadline is at 12:00 UTC: 7 or 8 AM for the agent in New York.
     ticket = open_ticket(1003)

@@ -25,6 +25,7 @@ export function manualForm(ui, suggestions = []) {
   };
   // What is typed survives any re-render (a refresh elsewhere, the clock), not only a submit.
   const keep = () => ui.act.draft(kindSel.value, input.value);
+  const found = t('manual.found_in_ticket'); // "工单中发现：" carries its own space, "Found in the ticket:" needs one
   return h('form', { class: 'manual', testid: 'lc-manual-form', role: 'search', novalidate: true,
     on: { submit, input: keep, change: keep } },
     // Visible labels, not aria-label: a sighted agent sees what the empty field is for, and its name is that text.
@@ -33,7 +34,7 @@ export function manualForm(ui, suggestions = []) {
     ui.manualError ? h('p', { id: 'lc-manual-error', class: 'error-text small', testid: 'lc-manual-error', role: 'alert' },
       t(`manual.error.${ui.manualError}`)) : null,
     h('button', { type: 'submit', class: 'btn primary', testid: 'lc-manual-submit', 'data-key': 'manual-submit' }, t('manual.submit')),
-    suggestions.length ? h('div', { class: 'small suggestions' }, t('manual.found_in_ticket'), ' ',
+    suggestions.length ? h('div', { class: 'small suggestions' }, found, found.endsWith('：') ? '' : ' ',
       suggestions.map((s) => h('button', {
         type: 'button', class: 'link', testid: 'lc-manual-suggestion', 'data-key': `suggest-${s.value}`,
         on: { click: () => ui.act.manual(s.kind, s.value) },
