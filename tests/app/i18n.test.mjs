@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  CATALOGS, formatLocale, interpolate, loadAll, loadLocale, resolveLocale, translator,
+  CATALOGS, REPLY_CATALOGS, formatLocale, interpolate, loadAll, loadLocale, resolveLocale, translator,
 } from '../../zendesk-app/assets/i18n.js';
 
 await loadAll();
@@ -88,7 +88,7 @@ test('dates and numbers follow the agent\'s own locale when it speaks the UI\'s 
 });
 
 test('French puts a narrow no-break space before : ; ? ! and no-break spaces inside « », so no mark starts a line', () => {
-  for (const [key, value] of Object.entries(CATALOGS.fr)) {
+  for (const [key, value] of Object.entries({ ...CATALOGS.fr, ...REPLY_CATALOGS.fr })) {
     assert.doesNotMatch(value, /[ \t][:;?!]/, `fr:${key} has an ordinary space before a high punctuation mark`);
     assert.doesNotMatch(value, /« | »/, `fr:${key} has an ordinary space inside « »`);
   }
@@ -100,4 +100,26 @@ test('French calls tags "balises", as Zendesk\'s French interface does, never "t
     assert.doesNotMatch(words, /\btags?\b|étiquette/i, `fr:${key}`);
   }
   assert.equal(translator('fr').plural('action.add_tags', 2), 'Ajouter 2 balises');
+});
+
+test('the reply catalogs have the same keys and placeholders in every language, none empty', () => {
+  const names = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  const reference = Object.keys(REPLY_CATALOGS.en).sort();
+  assert.ok(reference.includes('summary.intro'));
+  for (const locale of ['fr', 'zh-CN']) {
+    assert.deepEqual(Object.keys(REPLY_CATALOGS[locale]).sort(), reference, locale);
+    for (const key of reference) {
+      assert.ok(REPLY_CATALOGS[locale][key].trim(), `${locale}:${key} is empty`);
+      assert.deepEqual(names(REPLY_CATALOGS[locale][key]), names(REPLY_CATALOGS.en[key]), `${locale}:${key}`);
+    }
+  }
+});
+
+test('a word the reply shares with the panel reads the same in both, and the panel carries no reply strings', () => {
+  for (const locale of ['en', 'fr', 'zh-CN']) {
+    for (const [key, value] of Object.entries(REPLY_CATALOGS[locale])) {
+      if (key.startsWith('summary.')) assert.equal(CATALOGS[locale][key], undefined, `${locale}:${key} in both`);
+      else assert.equal(value, CATALOGS[locale][key], `${locale}:${key} differs from the panel's`);
+    }
+  }
 });

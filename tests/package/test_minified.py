@@ -15,7 +15,7 @@ const base = process.argv[1];
 const i18n = await import(base + '/i18n.js');
 const { buildSummary } = await import(base + '/summary.js');
 const { requestOptions, buildBody } = await import(base + '/api.js');
-await i18n.loadLocale('fr'); await i18n.loadLocale('zh-CN');
+await i18n.loadLocale('fr'); await i18n.loadReplyLocale('zh-CN');
 const match = { learner: { id: 'L-0000123', language: 'zh', time_zone: 'Asia/Shanghai' },
   enrolments: [{ course: { title: 'Data 101' }, track: 'verified', progress_pct: 45 }],
   payments: [], subscriptions: [] };

@@ -5,6 +5,10 @@ export const LOCALES = ['en', 'fr', 'zh-CN'];
 // They all have the same keys (a unit test enforces it), so no fallback catalog is preloaded.
 export const CATALOGS = {};
 
+// The reply summary's strings, by locale (i18n/reply/): the learner's language matters for the reply
+// only, so an agent writing to a learner of another language loads those few, not a whole catalog.
+export const REPLY_CATALOGS = {};
+
 /** Import a locale's catalog once (dynamic import keeps the others off the wire). */
 export async function loadLocale(locale) {
   const code = LOCALES.includes(locale) ? locale : resolveLocale(locale);
@@ -12,8 +16,15 @@ export async function loadLocale(locale) {
   return code;
 }
 
-/** Every catalog (tests, tools). */
-export const loadAll = () => Promise.all(LOCALES.map(loadLocale));
+/** Import a locale's reply-summary strings once. */
+export async function loadReplyLocale(locale) {
+  const code = LOCALES.includes(locale) ? locale : resolveLocale(locale);
+  if (!REPLY_CATALOGS[code]) REPLY_CATALOGS[code] = (await import(`./i18n/reply/${code}.js`)).default;
+  return code;
+}
+
+/** Every catalog, the panel's and the reply's (tests, tools). */
+export const loadAll = () => Promise.all([...LOCALES.map(loadLocale), ...LOCALES.map(loadReplyLocale)]);
 
 /** Map any BCP 47 tag (or Zendesk locale like "zh-cn", "fr_CA") to en, fr or zh-CN. */
 export function resolveLocale(tag) {
@@ -55,11 +66,14 @@ export function interpolate(template, params = {}, strict = false) {
   return strict && missing ? null : out;
 }
 
-/** A translator for one locale: t(key, params), t.plural(key, count, params), t.has(key), t.strict(...). */
-export function translator(locale) {
+/**
+ * A translator for one locale: t(key, params), t.plural(key, count, params), t.has(key), t.strict(...);
+ * catalogs: the panel's (CATALOGS) or the reply summary's (REPLY_CATALOGS).
+ */
+export function translator(locale, catalogs = CATALOGS) {
   const code = LOCALES.includes(locale) ? locale : resolveLocale(locale);
   // English answers only if it happens to be loaded; a missing key shows itself, never nothing.
-  const lookup = (key) => (CATALOGS[code] || {})[key] ?? (CATALOGS.en || {})[key];
+  const lookup = (key) => (catalogs[code] || {})[key] ?? (catalogs.en || {})[key];
   const t = (key, params) => {
     const template = lookup(key);
     return template === undefined ? key : interpolate(template, params);

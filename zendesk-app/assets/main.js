@@ -3,7 +3,7 @@ import { buildBody, configProblems, readResponse, requestOptions } from './api.j
 import { patchInPlace } from './dom.js';
 import { feedback, say } from './feedback.js';
 import { agentTimeZone, languageName, maskEmail, maskName } from './format.js';
-import { formatLocale, loadLocale, resolveLocale, translator } from './i18n.js';
+import { formatLocale, loadLocale, loadReplyLocale, resolveLocale, translator } from './i18n.js';
 import { searchSuggestions, normaliseManualSearch } from './references.js';
 import { readSettings } from './settings.js';
 import { buildSummary, summaryLocale } from './summary.js';
@@ -66,7 +66,7 @@ const act = {
   insert: async (match) => {
     settle(`insert-${match.learner.id}`);
     try {
-      const locale = await loadLocale(summaryLocale(match.learner, s.t.locale));
+      const locale = await loadReplyLocale(summaryLocale(match.learner, s.t.locale));
       const down = s.view.data ? sectionIssues(s.view.data.sections).map((i) => i.section) : [];
       const text = buildSummary(match, { locale, showPayments: s.settings.show_payments, now: new Date(), failed: down });
       await s.client.invoke('comment.appendText', text);

@@ -1,6 +1,6 @@
 // The reply text inserted for the learner: facts of one match, in the learner's language and zone.
 import { formatDate, formatMoney, formatPercent } from './format.js';
-import { resolveLocale, translator } from './i18n.js';
+import { REPLY_CATALOGS, resolveLocale, translator } from './i18n.js';
 import { subscriptionKeys } from './view-model.js';
 
 const MAX_LINES = 5; // per list: the backend sends the most relevant first; a reply stays readable
@@ -40,7 +40,7 @@ export function missingFromSummary(failed, showPayments = true) {
  * failed: the sections that did not load; what they hold is left out, never written as "none".
  */
 export function buildSummary(match, { locale = 'en', showPayments = true, now = new Date(), failed = [] } = {}) {
-  const t = translator(locale);
+  const t = translator(locale, REPLY_CATALOGS); // load it first: loadReplyLocale
   const loc = t.locale;
   const learner = match.learner || {};
   const zone = learner.time_zone || 'UTC';
