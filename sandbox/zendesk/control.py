@@ -82,7 +82,7 @@ def _budget(limiter: RateLimiter) -> flask.Response | tuple[flask.Response, int]
 
 
 @blueprint.route("/touch", methods=["POST", "DELETE"])
-def touch() -> flask.Response | tuple[flask.Response, int]:
+def touch() -> flask.Response:
     """POST {"ids": [...]} marks tickets as just updated (an export sees them again); DELETE forgets all.
 
     The new updated_at is a minute ago: incremental exports leave the last minute out, as Zendesk's do.
@@ -91,18 +91,13 @@ def touch() -> flask.Response | tuple[flask.Response, int]:
     if flask.request.method == "DELETE":
         current.untouch()
         return flask.jsonify({"touched": []})
-    ids = _ids(MAX_TOUCH)
-    if ids is None:
-        return _bad(f'body must be {{"ids": [1 to {MAX_TOUCH} ticket ids]}}')
-    known, unknown = _known(current, ids)
-    if unknown:
-        return _bad(f"unknown ticket ids: {unknown[:20]}", 404)
+    known = _known_ids(current, MAX_TOUCH)
     stamp = current.touch(sorted(known), after=max(known.values()))
     return flask.jsonify({"touched": sorted(known), "updated_at": iso(stamp)})
 
 
 @blueprint.route("/bulk-update", methods=["POST", "DELETE"])
-def bulk_update() -> flask.Response | tuple[flask.Response, int]:
+def bulk_update() -> flask.Response:
     """POST {"ids": [...]} updates those tickets in one second, as a bulk update or an import does: each
     gets an audit with a public agent reply, all sharing one timestamp (a minute ago, like touch), so the
     time-based events export meets more events in one second than a page holds. DELETE forgets the
@@ -112,12 +107,7 @@ def bulk_update() -> flask.Response | tuple[flask.Response, int]:
         current.forget_audits()
         current.untouch()
         return flask.jsonify({"audits": 0})
-    ids = _ids(MAX_BULK)
-    if ids is None:
-        return _bad(f'body must be {{"ids": [1 to {MAX_BULK} ticket ids]}}')
-    known, unknown = _known(current, ids)
-    if unknown:
-        return _bad(f"unknown ticket ids: {unknown[:20]}", 404)
+    known = _known_ids(current, MAX_BULK)
     conn = store.connect(current.db_path)
     try:
         last_event = conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
@@ -126,6 +116,18 @@ def bulk_update() -> flask.Response | tuple[flask.Response, int]:
         conn.close()
     stamp = current.bulk_update(sorted(known), max(known.values()), last_event + 1, agent)
     return flask.jsonify({"audits": len(known), "at": iso(stamp), "timestamp": stamp})
+
+
+def _known_ids(current: State, limit: int) -> dict[int, int]:
+    """{id: updated_at} of the tickets the body's {"ids": [...]} names; answers 400 for a body that is
+    not 1 to limit ticket ids and 404 naming the ids that do not exist."""
+    ids = _ids(limit)
+    if ids is None:
+        flask.abort(flask.make_response(_bad(f'body must be {{"ids": [1 to {limit} ticket ids]}}')))
+    known, unknown = _known(current, ids)
+    if unknown:
+        flask.abort(flask.make_response(_bad(f"unknown ticket ids: {unknown[:20]}", 404)))
+    return known
 
 
 def _ids(limit: int) -> list[int] | None:
