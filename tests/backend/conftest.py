@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from backend import create_app
+from backend.cache import MemoryCache
 from backend.devtoken import sign
+from backend.zendesk import ZendeskClient
 
 SECRET = "test-secret-0123456789-abcdefghijklmnop"  # 39 bytes: valid outside development
 OLD_SECRET = "old-secret-0123456789-abcdefghijklmnopq"
@@ -68,3 +71,26 @@ def client(app):
 @pytest.fixture
 def now() -> int:
     return int(time.time())
+
+
+@pytest.fixture
+def executor():
+    """The thread pool a lookup hands the Zendesk calls to."""
+    pool = ThreadPoolExecutor(max_workers=4)
+    yield pool
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@pytest.fixture
+def make_client(clean_sandbox):
+    """make_client(**settings) -> a ZendeskClient on the sandbox's Zendesk API, closed after the test."""
+    from tests.backend.test_context import zendesk_settings  # a test module: imported when used
+
+    made = []
+
+    def make(**changes) -> ZendeskClient:
+        made.append(ZendeskClient(zendesk_settings(clean_sandbox, **changes), MemoryCache(ttl_s=60)))
+        return made[-1]
+    yield make
+    for client in made:
+        client.close()

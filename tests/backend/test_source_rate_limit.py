@@ -8,39 +8,17 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from backend.cache import MemoryCache
 from backend.context import ContextService
 from backend.deadline import Deadline
 from backend.errors import SourceRateLimited
 from backend.lookup import Agent, LookupRequest
 from backend.sources.http import retry_after_s
-from backend.zendesk import ZendeskClient
 from sandbox.internal import personas as P
 from tests.backend.test_context import AGENT, calls, settings_for, zendesk_settings
-
-
-@pytest.fixture
-def executor():
-    pool = ThreadPoolExecutor(max_workers=4)
-    yield pool
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-@pytest.fixture
-def make_client(clean_sandbox):
-    made = []
-
-    def make(**changes) -> ZendeskClient:
-        made.append(ZendeskClient(zendesk_settings(clean_sandbox, **changes), MemoryCache(ttl_s=60)))
-        return made[-1]
-    yield make
-    for client in made:
-        client.close()
 
 
 def statuses(sandbox, path_part: str) -> list[int | None]:

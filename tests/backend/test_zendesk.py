@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -17,25 +16,6 @@ from sandbox.internal import personas as P
 from tests.backend.test_context import calls, zendesk_settings
 from tests.fakes import FakeHTTP, Trickle
 from tests.servers import wait_for
-
-
-@pytest.fixture
-def executor():
-    pool = ThreadPoolExecutor(max_workers=4)
-    yield pool
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-@pytest.fixture
-def make_client(clean_sandbox):
-    made = []
-
-    def make(**changes) -> ZendeskClient:
-        made.append(ZendeskClient(zendesk_settings(clean_sandbox, **changes), MemoryCache(ttl_s=60)))
-        return made[-1]
-    yield make
-    for client in made:
-        client.close()
 
 
 def test_requester_with_every_email_identity(make_client, executor):

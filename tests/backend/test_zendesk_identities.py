@@ -7,16 +7,13 @@ unverified address on the profile is not (anyone can add one).
 from __future__ import annotations
 
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from backend.cache import MemoryCache
 from backend.context import ContextService
 from backend.deadline import Deadline
 from backend.lookup import Agent, LookupRequest
-from backend.zendesk import ZendeskClient
 from sandbox.internal import personas as P
 from sandbox.zendesk.demo import AMELIE_UNVERIFIED_EXTRA
 from tests.backend.test_context import AGENT, zendesk_settings
@@ -26,17 +23,9 @@ AUTH = ("agent@demo.example/token", "sandbox-zendesk-token")
 
 
 @pytest.fixture
-def executor():
-    pool = ThreadPoolExecutor(max_workers=4)
-    yield pool
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-@pytest.fixture
-def client(clean_sandbox):
-    made = ZendeskClient(zendesk_settings(clean_sandbox), MemoryCache(ttl_s=60))
-    yield made
-    made.close()
+def client(make_client):
+    """The sandbox's Zendesk, as ticket-bound mode asks it (the HTTP tests' `client` is another)."""
+    return make_client()
 
 
 def zendesk_get(sandbox, path: str) -> dict:
