@@ -209,17 +209,17 @@ async function start() {
     lookup({});
   });
   client.on('app.activated', redrawClock);
-  let pending = null; // the look-up waiting out the debounce: {refresh}
+  let refreshPending = false; // whether the look-up waiting out the debounce must read afresh
   const requery = (refresh) => {
     // The answer in flight, or shown, may be about the old requester: retire it now, not after the debounce.
     s.seq += 1;
     s.view = { phase: 'loading' };
     render();
-    pending = { refresh: Boolean(pending && pending.refresh) || refresh };
+    refreshPending = refreshPending || refresh;
     clearTimeout(requery.timer);
     requery.timer = setTimeout(async () => {
-      const fresh = pending.refresh;
-      pending = null;
+      const fresh = refreshPending;
+      refreshPending = false;
       const before = s.ticket.requester && s.ticket.requester.id;
       await loadTicket();
       if (!fresh || s.ticket.requester.id !== before) forget();
