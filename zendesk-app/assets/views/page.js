@@ -35,14 +35,18 @@ function manualBadge(ui) {
       on: { click: () => ui.act.back() } }, ui.t('manual.back')));
 }
 
+/** {state, nodes, spoken} of an answer; spoken names a learner system that failed so nobody is shown:
+ * that is not "loaded". */
 function ready(ui, data) {
   const issues = sectionIssues(data.sections);
   const learnerIssues = issues.filter((i) => i.section === 'learner');
   const nodes = [ui.manual ? manualBadge(ui) : null, learnerIssues.map((i) => banner(ui, i))];
+  let spoken;
   if (data.matches.length) {
     if (data.matches.length > 1) nodes.push(h('p', { class: 'small muted' }, ui.t.plural('match.several', data.matches.length)));
     nodes.push(h('div', { testid: 'lc-matched', class: 'matches' }, data.matches.map((m) => matchCard(ui, m, issues))));
   } else if (learnerIssues.length) {
+    spoken = 'learner-failed';
     // Said on screen too, not only to a screen reader: why nobody is shown, and what to do.
     nodes.push(h('div', { class: 'card', testid: 'lc-learner-down' },
       h('p', {}, ui.t('announce.learner-failed')), manualForm(ui, ui.suggestions)));
@@ -50,22 +54,17 @@ function ready(ui, data) {
     nodes.push(notFound(ui, ui.suggestions));
   }
   nodes.push(references(ui, data.detected_references, data.matches, data.sections), toolbar(ui, data));
-  return nodes;
+  return { state: stateOf(data), nodes, spoken };
 }
 
-/** {state, nodes} for the controller's view state. */
+/** {state, nodes, spoken?} for the controller's view state (spoken: what to announce, when not the state). */
 export function page(ui, view) {
   switch (view.phase) {
     case 'not-configured': return { state: view.phase, nodes: [notConfigured(ui, view.problems)] };
     case 'unauthorized': return { state: view.phase, nodes: [unauthorized(ui, view.error)] };
     case 'error': return { state: view.phase, nodes: [ui.manual ? manualBadge(ui) : null, errorState(ui, view.error)] };
     case 'requester-unsaved': return { state: view.phase, nodes: [requesterUnsaved(ui)] };
-    case 'ready': {
-      const data = view.data;
-      // No one to show because the learner system failed is not "loaded": say what happened.
-      const learnerFailed = !data.matches.length && sectionIssues(data.sections).some((i) => i.section === 'learner');
-      return { state: stateOf(data), nodes: ready(ui, data), spoken: learnerFailed ? 'learner-failed' : undefined };
-    }
+    case 'ready': return ready(ui, view.data);
     default: return { state: 'loading', nodes: [loading(ui)] };
   }
 }
