@@ -10,7 +10,7 @@ import flask
 from sandbox.zendesk import shapes
 from sandbox.zendesk.api import ApiError, api, db, int_arg, root, state
 from sandbox.zendesk.paging import decode_cursor, encode_cursor
-from sandbox.zendesk.routes import TICKET_SELECT
+from sandbox.zendesk.routes import TICKET_SELECT, ticket_shapes
 
 MAX_EXPORT_PAGE = 1000
 MIN_AGE_S = 60  # Zendesk: start_time must be more than one minute in the past
@@ -75,8 +75,7 @@ def export_tickets() -> flask.Response:
                                 exclude_deleted)
     more = len(rows) > per_page
     rows = rows[:per_page]
-    requesters = state().requesters_snapshot()
-    tickets = [shapes.ticket(r, root(), touched, requesters) for r in rows]
+    tickets = ticket_shapes(rows, touched)
     if rows:
         first = encode_cursor(touched.get(rows[0]["id"], rows[0]["updated_at"]), rows[0]["id"])
         after = encode_cursor(touched.get(rows[-1]["id"], rows[-1]["updated_at"]), rows[-1]["id"])

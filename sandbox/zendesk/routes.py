@@ -18,6 +18,15 @@ MAX_SHOW_MANY = 100
 ROLES = ("end-user", "agent", "admin")
 
 
+def ticket_shapes(rows: list, touched: dict[int, int] | None = None) -> list[dict]:
+    """Rows of TICKET_SELECT in Zendesk's shape, with what the sandbox changed in memory (touches, saved
+    requesters); touched: the snapshot the rows were chosen by, when the caller took one."""
+    current = state()
+    touched = current.touched_snapshot() if touched is None else touched
+    requesters = current.requesters_snapshot()
+    return [shapes.ticket(row, root(), touched, requesters) for row in rows]
+
+
 def _ids_arg() -> list[int]:
     raw = flask.request.args.get("ids", "")
     try:
@@ -36,9 +45,7 @@ def show_ticket(ticket_id: int) -> flask.Response:
                            [ticket_id]).fetchone()
     if row is None:
         raise record_not_found()
-    current = state()
-    return flask.jsonify({"ticket": shapes.ticket(row, root(), current.touched_snapshot(),
-                                                  current.requesters_snapshot())})
+    return flask.jsonify({"ticket": ticket_shapes([row])[0]})
 
 
 @api.get("/tickets/show_many.json")
@@ -48,8 +55,7 @@ def show_many_tickets() -> flask.Response:
     with db() as conn:
         sql = f"{TICKET_SELECT} WHERE t.id IN ({marks}) AND t.status != 'deleted' ORDER BY t.id"
         rows = conn.execute(sql, ids).fetchall()
-    touched, requesters = state().touched_snapshot(), state().requesters_snapshot()
-    tickets = [shapes.ticket(r, root(), touched, requesters) for r in rows]
+    tickets = ticket_shapes(rows)
     return flask.jsonify({"tickets": tickets, "next_page": None, "previous_page": None,
                           "count": len(tickets)})
 

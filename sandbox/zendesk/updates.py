@@ -9,10 +9,9 @@ import time
 
 import flask
 
-from sandbox.zendesk import shapes
-from sandbox.zendesk.api import MAX_INT, ApiError, api, db, record_not_found, root, state
+from sandbox.zendesk.api import MAX_INT, ApiError, api, db, record_not_found, state
 from sandbox.zendesk.demo import API_USER_ID
-from sandbox.zendesk.routes import TICKET_SELECT
+from sandbox.zendesk.routes import TICKET_SELECT, ticket_shapes
 from sandbox.zendesk.timeutil import iso
 
 
@@ -50,7 +49,7 @@ def update_ticket(ticket_id: int) -> flask.Response:
             raise _invalid("requester", "Requester is invalid")
     previous = current.requesters_snapshot().get(ticket_id, row["requester_id"])
     current.save_requester(ticket_id, user_id, row["updated_at"])
-    ticket = shapes.ticket(row, root(), current.touched_snapshot(), current.requesters_snapshot())
+    ticket = ticket_shapes([row])[0]
     audit = {"id": int(time.time() * 1000), "ticket_id": ticket_id, "created_at": iso(int(time.time())),
              "author_id": API_USER_ID, "via": {"channel": "api"},
              "events": [{"type": "Change", "field_name": "requester_id", "value": user_id,
